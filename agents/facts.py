@@ -1,0 +1,247 @@
+"""Facts from a lead's words: price, bedrooms, bathrooms, pre-approval, timeline and the like.
+
+Prices are whole dollars. The hard part is what is *not* a price: a ZIP code, a year, a credit
+score, square footage, a monthly payment, a down payment, a credit or a difference ("50k under
+asking"). Each number is read with the words around it before it counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.types import Facts
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
+}  # fmt: skip
+
+_AMOUNT = re.compile(
+    r"(?P<dollar>\$\s?)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<unit>k|m|mm|mil|mill|million|millions|millones|millon|millón|thousand|grand)(?![a-z]))?"
+    r"(?P<plus>\+)?",
+    re.IGNORECASE,
+)
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|to|a|y|and)\s*\$?\s?\d", re.IGNORECASE)
+
+# Words right after a number that make it something other than a home price.
+_NOT_PRICE_AFTER = re.compile(
+    r"^\s*(?:%|percent|por ciento|sq|sqft|square|sf\b|ft|feet|pies|metros|credit|fico|score|"
+    r"under|over|below|above|less|more|off\b|higher|lower|back|cheaper|in closing|closing|"
+    r"in credits?|down\b|deposit|earnest|emd\b|a month|per month|/mo|mo\b|monthly|al mes|"
+    r"a year|per year|/yr|yearly|annual|income|salary|de enganche|de credito|de crédito|"
+    r"in repairs|for repairs|repairs|de diferencia|menos|dollars? (?:a|per) month|hoa|"
+    r"years?|yrs?|months?|days?|weeks?|hours?|minutes?|mins?|am\b|pm\b|o'?clock|"
+    r"beds?|bedrooms?|baths?|bathrooms?|bd|br|ba\b|recamaras?|recámaras?|cuartos?|"
+    r"habitaci|dormitorios?|baños?|banos?|car|garage|units?|acres?|lots?|offers?\b|people|kids|"
+    r"st\b|nd\b|rd\b|th\b)",
+    re.IGNORECASE,
+)
+# Words just before a number that make it something other than a home price.
+_NOT_PRICE_BEFORE = re.compile(
+    r"(?:credit(?: score)?(?: is| of| around| about)?|score(?: is| of)?|fico|puntaje|"
+    r"down payment(?: of| is)?|deposit(?: of)?|enganche(?: de)?|emd|earnest money(?: of)?|"
+    r"rent(?: is| of)?|payment(?: is| of)?|hoa(?: is| of| dues)?|dues(?: are| of)?|income(?: is| of)?|"
+    r"salary(?: is| of)?|make|makes|making|by|reduce(?:d)? by|drop(?:ped)?(?: it)? by|"
+    r"owe|owed|owing|still owe|payoff|pay off|balance of|loan balance|mortgage balance|debo|debemos|"
+    r"credit of|credits? of|closing costs? of|repairs? of|ganamos|gano|pagamos|renta(?: de)?|"
+    r"built in|since|year|zip|zip code|código postal|codigo postal|"
+    r"unit|apt|suite|#)\s*$",
+    re.IGNORECASE,
+)
+# Words before a bare three-digit number that make it thousands of dollars ("countered at 655").
+_PRICE_CONTEXT_BEFORE = re.compile(
+    r"(?:at|for|of|offered|offer|counter(?:ed)?|budget(?: is| of)?|around|about|asking|under|"
+    r"up to|upto|hasta|max|maximum|listed(?: at)?|list(?: at)?|price(?: is| of)?|priced(?: at)?|pay|"
+    r"worth|approved(?: for)?|accept(?:ed)?|sell(?: it)? for|de|por|en|como|near|close to|"
+    r"between)\s*\$?\s*$",
+    re.IGNORECASE,
+)
+_ADDRESS = re.compile(
+    r"\b(\d{2,6})\s+(?:[nsew]\.?\s+)?[a-z]+(?:\s+[a-z]+)?\s+"
+    r"(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane|way|ct|court|blvd|boulevard|pl|place|cir|"
+    r"circle|ter|terrace|pkwy|parkway|calle|avenida)\b\.?",
+    re.IGNORECASE,
+)
+
+MIN_PRICE = 50_000
+MAX_PRICE = 60_000_000
+
+
+def _unit_value(num: float, unit: str | None, has_dollar: bool) -> float | None:
+    unit = (unit or "").lower()
+    if unit in ("k", "thousand", "grand"):
+        return num * 1_000
+    if unit in ("m", "mm", "mill", "million", "millions", "millones", "millon", "millón"):
+        return num * 1_000_000
+    if unit == "mil":
+        # "1.3 mil" is English slang for millions; "450 mil" is Spanish for thousands.
+        return num * 1_000_000 if num < 100 else num * 1_000
+    return None
+
+
+def extract_price(text: str) -> int | None:
+    """The budget or price a message names, in whole dollars, or None."""
+    address_spans = [m.span(1) for m in _ADDRESS.finditer(text)]
+    matches = list(_AMOUNT.finditer(text))
+    candidates: list[int] = []
+    for index, match in enumerate(matches):
+        start, end = match.span("num")
+        if any(a <= start < b for a, b in address_spans):
+            continue
+        before = text[max(0, match.start() - 30) : match.start()]
+        after = text[match.end() : match.end() + 25]
+        raw = match.group("num")
+        unit = match.group("unit")
+        has_dollar = bool(match.group("dollar"))
+        if not unit and _RANGE_JOIN.match(after):
+            # "500-600k", "500 to 600k": the first number borrows the second one's unit.
+            following = matches[index + 1] if index + 1 < len(matches) else None
+            if following is not None and following.group("unit"):
+                unit = following.group("unit")
+        if _NOT_PRICE_AFTER.match(after) and not _RANGE_JOIN.match(after):
+            continue
+        if _NOT_PRICE_BEFORE.search(before):
+            continue
+        number = float(raw.replace(",", ""))
+        value = _unit_value(number, unit, has_dollar)
+        if value is None:
+            digits = len(raw.split(".")[0].replace(",", ""))
+            if "," in raw or digits >= 6 or (has_dollar and digits >= 5):
+                value = number
+            elif digits == 3 and "." not in raw and (has_dollar or _PRICE_CONTEXT_BEFORE.search(before)):
+                value = number * 1_000
+            elif has_dollar and digits == 1 and "." in raw:
+                value = number * 1_000_000  # "$1.2" among house prices
+            else:
+                continue
+        if MIN_PRICE <= value <= MAX_PRICE:
+            candidates.append(int(round(value)))
+        if _RANGE_JOIN.match(after):
+            continue  # a range: the upper bound, which comes next, is the budget
+        if candidates:
+            break
+    return candidates[-1] if candidates else None
+
+
+_BEDROOMS = re.compile(
+    r"\b(\d{1,2}|one|two|three|four|five|six|seven|uno|una|dos|tres|cuatro|cinco|seis|siete)"
+    r"\s*[- ]?\s*(?:\+\s*)?"
+    r"(?:bed|beds|bedroom|bedrooms|bd|bds|bdr|bdrm|bdrms|br|brs|b/r|rec|recamaras|recámaras|"
+    r"recamara|recámara|habitaciones|habitacion|habitación|cuartos|cuarto|dormitorios|dormitorio|"
+    r"recs|bdrs)\b",
+    re.IGNORECASE,
+)
+_BEDROOMS_SLASH = re.compile(r"\b([1-9])\s*/\s*([1-9](?:\.5)?)\s*(?:ba|bath|baths)?\b(?!\s*(?:%|k\b|\d))")
+_BATHROOMS = re.compile(
+    r"\b(\d(?:\.5)?|one|two|three|four|uno|dos|tres|cuatro)\s*[- ]?\s*"
+    r"(?:ba|bath|baths|bathroom|bathrooms|baño|baños|banos|bano)\b",
+    re.IGNORECASE,
+)
+
+
+def _count(word: str) -> int | None:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word)
+
+
+def extract_bedrooms(text: str) -> int | None:
+    match = _BEDROOMS.search(text)
+    if match:
+        count = _count(match.group(1))
+        if count is not None and 0 < count <= 12:
+            return count
+    slash = _BEDROOMS_SLASH.search(text)
+    if slash and re.search(r"\b(?:bed|bath|ba|br|home|house|casa)", text, re.IGNORECASE):
+        return int(slash.group(1))
+    return None
+
+
+def extract_bathrooms(text: str) -> float | None:
+    match = _BATHROOMS.search(text)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    value = float(word) if word[0].isdigit() else float(_NUMBER_WORDS[word])
+    return value if 0 < value <= 10 else None
+
+
+_NOT_PREAPPROVED = re.compile(
+    r"\b(?:not|haven'?t|have not|aren'?t|are not|no|never|isn'?t|without|sin)\b[^.?!]{0,20}"
+    r"(?:pre[- ]?approv|pre[- ]?qualif|pre[- ]?aprobad|approved)",
+    re.IGNORECASE,
+)
+_PREAPPROVED = re.compile(
+    r"(?:pre[- ]?approv|pre[- ]?qualif|pre[- ]?aprobad|preaprobad|pre[- ]?calificad|"
+    r"approved for|approval letter|\bcash buyers?\b|\bpaying cash\b|\ball cash\b|\bpay cash\b|"
+    r"\ben efectivo\b|\bde contado\b)",
+    re.IGNORECASE,
+)
+_TIMELINE = re.compile(
+    r"\b(?:asap|right away|immediately|urgent(?:ly)?|this (?:week|month|year|spring|summer|fall|winter)|"
+    r"next (?:week|month|year|spring|summer|fall|winter)|in (?:the )?(?:spring|summer|fall|autumn|winter)|"
+    r"(?:in|within) (?:a |\d+ |one |two |three |six |a few |a couple (?:of )?)?(?:days?|weeks?|months?|years?)|"
+    r"by (?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"spring|summer|fall|the end of the year|year end)|"
+    r"just (?:looking|browsing)(?: around)?(?: for now)?|browsing|no rush|(?:in|by) 20\d\d|"
+    r"pronto|este (?:mes|año|ano)|el (?:próximo|proximo) (?:mes|año|ano)|en (?:unos )?\d+ meses|"
+    r"lo antes posible|ya mismo|cuanto antes)\b",
+    re.IGNORECASE,
+)
+_MOTIVATION = re.compile(
+    r"\b(relocat\w*|new job|job transfer|transferred|divorc\w*|downsiz\w*|upsiz\w*|retir\w*|"
+    r"inherit\w*|probate|moving (?:out of state|to \w+)|need (?:more|less) space|growing family|"
+    r"empty nest\w*|cash out|me mudo|nos mudamos|divorcio|jubil\w*)",
+    re.IGNORECASE,
+)
+_CONDITION = re.compile(
+    r"\b(needs? (?:some |a lot of )?work|fixer(?: upper)?|move[- ]in ready|turn[- ]?key|"
+    r"remodel(?:ed|led)|updated|renovated|new roof|original condition|as[- ]is|needs repairs|"
+    r"necesita (?:reparaciones|arreglos)|remodelada)",
+    re.IGNORECASE,
+)
+_PROPERTY_TYPE = re.compile(
+    r"\b(condo|condominium|townhouse|townhome|single[- ]family|duplex|triplex|fourplex|"
+    r"multi[- ]?family|mobile home|manufactured home|land|lot|apartment building|departamento|"
+    r"casa)\b",
+    re.IGNORECASE,
+)
+
+
+def extract_facts(text: str) -> Facts:
+    """Everything the message itself says; merge with what the lead said before."""
+    preapproved: bool | None = None
+    if _NOT_PREAPPROVED.search(text):
+        preapproved = False
+    elif _PREAPPROVED.search(text):
+        preapproved = True
+    timeline = _TIMELINE.search(text)
+    motivation = _MOTIVATION.search(text)
+    condition = _CONDITION.search(text)
+    kind = _PROPERTY_TYPE.search(text)
+    address = _ADDRESS.search(text)
+    return Facts(
+        price=extract_price(text),
+        bedrooms=extract_bedrooms(text),
+        bathrooms=extract_bathrooms(text),
+        preapproved=preapproved,
+        timeline=timeline.group(0).lower() if timeline else None,
+        motivation=motivation.group(0).lower() if motivation else None,
+        condition=condition.group(0).lower() if condition else None,
+        address=address.group(0).strip(" .") if address else None,
+        property_type=_normalise_kind(kind.group(0)) if kind else None,
+    )
+
+
+def _normalise_kind(word: str) -> str:
+    word = word.lower()
+    if word in ("casa",):
+        return "house"
+    if word.startswith("town"):
+        return "townhouse"
+    if word.startswith("condo") or word == "departamento":
+        return "condo"
+    return word

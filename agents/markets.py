@@ -1,0 +1,113 @@
+"""Geographic market knowledge: which of Jorge's markets a message is about, and local facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field
+
+
+class Partner(BaseModel):
+    role: str  # "lender" | "inspector" | "title" ...
+    name: str
+    phone: str | None = None
+
+
+class Market(BaseModel):
+    key: str
+    name: str
+    cities: list[str]
+    neighbourhoods: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+    zip_codes: list[str]
+    time_zone: str = "America/Los_Angeles"
+    median_price: int | None = None
+    price_range: tuple[int, int] | None = None
+    days_on_market: int | None = None
+    price_per_sqft: int | None = None
+    trend: str | None = None
+    partners: list[Partner] = Field(default_factory=list)
+
+    def partner(self, role: str) -> Partner | None:
+        return next((p for p in self.partners if p.role == role), None)
+
+
+_WORD = re.compile(r"[a-záéíóúñü]+")
+_ZIP = re.compile(r"(?<![\d$.,])(9\d{4})(?!\d|,\d|k\b)")
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = 0
+    edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            i += 1
+            j += 1
+            continue
+        edits += 1
+        if edits > 1:
+            return False
+        if len(a) == len(b):
+            i += 1
+        j += 1
+    return edits + (len(b) - j) + (len(a) - i) <= 1
+
+
+@dataclass
+class MarketCatalog:
+    """Finds markets in free text by name, neighbourhood, alias or ZIP code.
+
+    Names are matched as whole words; names of seven letters or more also match with one typo
+    ("Rancho Cucamunga"), because leads type fast on phones.
+    """
+
+    markets: list[Market]
+    _names: list[tuple[tuple[str, ...], str]] = field(init=False, default_factory=list)
+    _zips: dict[str, str] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for market in self.markets:
+            for name in [*market.cities, *market.neighbourhoods, *market.aliases]:
+                self._names.append((tuple(_WORD.findall(name.lower())), market.key))
+            for zip_code in market.zip_codes:
+                self._zips[zip_code] = market.key
+        # Longest names first, so "Chino Hills" wins over "Chino" and "Ontario Ranch" over "Ontario".
+        self._names.sort(key=lambda item: -sum(len(w) for w in item[0]))
+
+    def get(self, key: str | None) -> Market | None:
+        return next((m for m in self.markets if m.key == key), None)
+
+    def find(self, text: str) -> str | None:
+        """The key of the first market the text names, or None."""
+        lowered = text.lower()
+        words = _WORD.findall(lowered)
+        best: tuple[int, str] | None = None
+        for name, key in self._names:
+            position = _find_words(words, name)
+            if position is not None and (best is None or position < best[0]):
+                best = (position, key)
+        if best is not None:
+            return best[1]
+        for zip_code in _ZIP.findall(lowered):
+            if zip_code in self._zips:
+                return self._zips[zip_code]
+        return None
+
+
+def _find_words(words: list[str], name: tuple[str, ...]) -> int | None:
+    n = len(name)
+    for i in range(len(words) - n + 1):
+        if all(_word_matches(words[i + k], name[k]) for k in range(n)):
+            return i
+    return None
+
+
+def _word_matches(word: str, name_word: str) -> bool:
+    if word == name_word:
+        return True
+    return len(name_word) >= 7 and _edit_distance_at_most_one(word, name_word)

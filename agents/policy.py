@@ -1,0 +1,106 @@
+"""Jorge's escalation policy (DESIGN.md, "Escalation policy"): every reason that applies.
+
+Each reason is a handful of patterns over the lead's words in English and Spanish. They name
+kinds of request ("talk to a person", "counter or accept", "is it legal"), not known sentences,
+so a new wording of the same request still escalates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.types import Reason
+
+HIGH_VALUE_PRICE = 1_000_000
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+HUMAN_REQUESTED = _any(
+    r"\b(?:speak|talk|chat|meet)(?:ing)?\s+(?:with|to)\s+(?:jorge|a\s+(?:real\s+|live\s+)?(?:person|human|agent|realtor|broker|someone)|someone|somebody|an?\s+(?:agent|realtor|broker|human)|(?:your|the)\s+(?:boss|manager|broker|agent|owner|team)|him|you\s+(?:in person|directly|live))",
+    r"\b(?:real|actual|live)\s+(?:person|human|agent|people)\b",
+    r"\bare\s+(?:you|u|this)\s+(?:a\s+)?(?:bot|robot|human|real|ai|machine|automated)\b",
+    r"\b(?:human|person)\s+please\b|\bnot\s+(?:a\s+)?(?:bot|robot)\b",
+    r"\bcall\s+(?:me|us|my\s+cell|him)\b|\bgive\s+(?:me|us)\s+a\s+(?:call|ring)\b|\bcall\s*back\b|\bcallback\b",
+    r"\ba\s+call\s+from\b|\b(?:get|want|need|like|request|schedule|arrange)\s+a\s+(?:quick\s+)?(?:call|phone\s+call|meeting)\b",
+    r"\b(?:phone|quick|video|zoom)\s+call\b|\b(?:hop|jump|get)\s+on\s+a\s+call\b|\b(?:set\s+up|schedule|book)\s+a\s+(?:call|meeting|consultation|time\s+to\s+talk)\b",
+    r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|jorge|he|an\s+agent)\s+(?:please\s+)?(?:call|phone|ring|contact|reach)\b",
+    r"\b(?:have|get)\s+(?:someone|somebody|jorge|an\s+agent|a\s+person)\s+(?:to\s+)?(?:call|contact|reach|text)\b",
+    r"\bjorge\b[^.?!]{0,30}\b(?:call|contact|reach\s+out|meet|talk|speak|get\s+back)\b",
+    r"\b(?:call|contact|meet|see|talk\s+to|speak\s+to|reach)\s+jorge\b",
+    r"\bmeeting\b|\bmeet\s+(?:up|in\s+person|with\s+you|you|jorge|at\s+(?:your|the)\s+office)\b|\bin[- ]person\b|\bsit\s+down\s+with\b|\bconsultation\b",
+    r"\bhablar\s+con\b|\bll[aá]m(?:e|a|en)me\b|\bll[aá]menos\b|\b(?:me|nos)\s+(?:puede|pueden|podr[ií]a|podr[ií]an)\s+llamar\b|\bllamada\b|\breuni[oó]n\b|\breunirnos\b|\bcita\s+con\b|\bpersona\s+real\b|\beres\s+(?:un\s+)?(?:robot|bot|humano|persona)\b",
+)
+
+NEGOTIATION = _any(
+    r"\bcommissions?\b|\bcomisi[oó]n(?:es)?\b|\bcomision\b|\bcobr(?:an|a|as)\b",
+    r"\b(?:your|the|listing|agent|broker|realtor|buyer'?s?|seller'?s?)\s+fees?\b|\bfees?\s+(?:do\s+you|you)\b|\bflat\s+fee\b",
+    r"\bwhat\s+do\s+(?:you|u|y'?all)\s+charge\b|\bhow\s+much\s+do\s+(?:you|u|y'?all)\s+(?:charge|take|get|make)\b|\byour\s+(?:rate|cut|percentage)\b|\bwhat\s+percent(?:age)?\b",
+    r"\bcounter(?:[- ]?offer)?(?:s|ed|ing)?\b|\bcontra\s*ofert\w*|\bofert\w*|\bofrec(?:er|ieron|imos|emos)\b",
+    r"\b(?:an?|the|our|their|my|his|her|this|that|best|first|highest|cash|written|backup|back-up|full[- ]price|lowball|verbal|\d+|two|three|four|five|several|multiple|competing)\s+offers?\b",
+    r"\boffers?\s+(?:at|of|for|on|came|was|were|is|are|price|deadline|in)\b|\boffered\b|\bmake\s+(?:an\s+)?offer\b|\bsubmit(?:ted)?\s+(?:an?\s+|our\s+)?offer\b",
+    r"\bconcessions?\b|\b(?:seller|closing(?:[- ]cost)?|repair|buyer|lender)\s+credits?\b|\bcredits?\s+(?:for|toward|towards|back|at\s+closing)\b|\bask\s+for\s+(?:a\s+)?credit\b",
+    r"\bsellers?\s+(?:to\s+)?(?:pay|cover|fix|repair|credit|contribute)\b|\b(?:ask|get|make|have)\s+(?:the\s+)?(?:sellers?|buyers?|owners?)\s+(?:to\s+)?(?:pay|cover|fix|repair|lower|drop|come\s+down)\b|\bbuyers?\s+(?:to\s+)?(?:pay|cover)\s+(?:for|the|closing)\b",
+    r"\bask(?:ing)?\s+(?:the\s+)?(?:sellers?|buyers?|owners?|them|him|her|listing\s+agent)\s+(?:to\s+(?:replace|fix|repair|pay|cover|credit|lower|drop|reduce|include|leave|come\s+down|contribute|extend)|for\s+(?:a\s+|an?\s+|\$)?)",
+    r"\b(?:buyers?|sellers?)\s+(?:wants?|asked|asking|requested|is\s+asking|are\s+asking)\s+(?:us|me|for)\b|\b(?:cover|pay|contribute)\s+(?:for\s+)?(?:\d+\s*%\s+of\s+|some\s+of\s+|part\s+of\s+|half\s+of\s+)?(?:their|the\s+buyer'?s|the\s+seller'?s|his|her)\s+closing\s+costs\b",
+    r"\bpedir(?:le|les)?\s+al\s+(?:vendedor|comprador|due[ñn]o)|\b(?:vendedor|comprador)\w*\s+(?:que\s+)?pague",
+    r"\bwaiv(?:e|ing|ed)\b|\brenegotiat|\bnegotiat|\bnegociar\b|\bnegociaci[oó]n\b",
+    r"\b(?:lower|drop|reduce|cut)\s+(?:the|their|his|her|its)\s+(?:price|asking)\b|\bcome\s+down\s+on\s+(?:the\s+)?price\b|\bbajar\s+(?:el\s+)?precio\b|\brebaja\b",
+    r"\bbest\s+and\s+final\b|\bhighest\s+and\s+best\b|\bmultiple\s+offers\b|\bbidding\s+war\b|\b(?:offer\w*|pay|paying|go|going|bid\w*|come\s+in|counter\w*)\s+(?:\S+\s+){0,2}(?:over|under|above|below)\s+(?:the\s+)?(?:asking|list)(?:\s+price)?\b|\bescalation\s+clause\b|\blowball",
+    r"\baccept\s+(?:the|their|an|this|that|his|her)?\s*(?:offer|counter|price)\b|\bshould\s+(?:we|i)\s+accept\b|\bcounter\s+or\s+accept\b|\btake\s+(?:their|the|that|this)\s+offer\b",
+    r"\brepair\s+requests?\b|\brequest(?:ing)?\s+repairs\b|\bask\s+for\s+repairs\b",
+)
+
+COMPLIANCE = _any(
+    # legal and tax advice
+    r"\blegal(?:ly)?\b|\billegal\b|\blawyer\b|\battorney\b|\bsue\b|\bsuing\b|\blawsuit\b|\blitigation\b|\bis\s+it\s+against\s+the\s+law\b|\babogad[oa]\b|\bdemandar\b",
+    r"\btax(?:es)?\b|\bcapital\s+gains?\b|\b1031\b|\bwrite[- ]?offs?\b|\bdeduct(?:ible|ion)?\b|\birs\b|\bimpuestos?\b",
+    # disclosures and evictions
+    r"\bdisclos(?:e|ed|ing|ure|ures)\b|\bdivulgar\b|\brevelar\b|\bdied\b|\bdeath\b|\bmurder(?:ed)?\b|\bsuicide\b|\bhaunted\b|\bmuri[oó]\b",
+    r"\bevict(?:ion|ions|ed|ing)?\b|\bdesalo(?:jo|jar)\b|\bkick\s+(?:out\s+)?(?:the|my|our)\s+tenants?\b|\btenants?\s+(?:won'?t|refuse\s+to)\s+leave\b|\bsquatters?\b",
+    # protected classes (Fair Housing)
+    r"\brac(?:e|es|ial|ially)\b|\bethnic(?:ity|ally)?\b|\breligio(?:n|us)\b|\bchurch(?:es)?\b|\bmosques?\b|\bsynagogues?\b|\bchristians?\b|\bmuslims?\b|\bjewish\b|\bjews\b|\bcatholics?\b|\bhindus?\b|\bsikhs?\b|\bmormons?\b",
+    r"\b(?:asian|hispanic|latin[oa]|mexican|chinese|korean|filipino|vietnamese|arab|african[- ]american|caucasian)\b|\b(?:neighbou?rs?|neighbou?rhood|area|community|people)\s+(?:are|is|who\s+are|that\s+are)\s+(?:not\s+|mostly\s+|all\s+)?(?:white|black|brown)\b",
+    r"\bimmigrants?\b|\bimmigration\b|\bnational\s+origin\b|\billegals\b|\bforeigners\b|\bhispanics?\b|\blatin[oa]s?\b|\bmexicans\b|\basians\b|\bblacks\b|\bwhites\b|\b(?:black|white|asian|hispanic|latino|mexican|chinese|indian|arab)\s+(?:people|famil(?:y|ies)|neighbou?rhoods?|areas?|community|communities|buyers?|tenants?|folks)\b|\binmigrantes?\b|\bextranjeros\b",
+    r"\b(?:no|without|fewer|less|many|lots\s+of|a\s+lot\s+of|full\s+of|refuse|avoid|don'?t\s+want|hate)\s+(?:\w+\s+)?(?:kids|children|families|babies|teenagers)\b|\b(?:buyers?|tenants?|renters?|people|neighbou?rs?|couples?|families)\s+with\s+(?:\w+\s+)?(?:kids|children|babies)\b|\bfamilial\s+status\b|\bfamily[- ]friendly\b|\badults?\s+only\b|\bpregnan(?:t|cy)\b|\bsin\s+niños\b|\bsin\s+ninos\b",
+    r"\bdisab(?:led|ility|ilities)\b|\bhandicap(?:ped)?\b|\bwheelchair\b|\bsection\s*8\b|\bservice\s+(?:dog|animal)\b|\bemotional\s+support\b|\bdiscapacit",
+    r"\bgay\b|\blesbian\b|\blgbt\w*\b|\btransgender\b|\bsexual\s+orientation\b|\bsingle\s+(?:moms?|mothers|women|men)\b|\bold\s+people\b|\bseniors?\s+only\b|\bdiscriminat",
+    # rule-breaking: prompt injection, guarantees, other people's data
+    r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|your\s+|the\s+|previous\s+|prior\s+|above\s+|my\s+|these\s+)*(?:instructions|rules|prompts?|guidelines|programming|policies|policy|restrictions)\b",
+    r"\bsystem\s+prompt\b|\byou\s+are\s+now\b|\bact\s+as\s+(?:a|an|if)\b|\bpretend\s+(?:to\s+be|you)\b|\bjailbreak\b|\bdeveloper\s+mode\b|\bnew\s+instructions\b|\breveal\s+your\b|\b(?:olvida|ignora)\s+(?:tus|las|todas)\b",
+    r"\bguarantee[ds]?\b|\bpromise\s+(?:me|us|that|it)\b|\b100\s*%\s+(?:sure|certain)\b|\bgarantiz|\bme\s+promete",
+    r"\b(?:other|another|previous|past|your)\s+clients?\b|\bsend\s+me\s+(?:their|his|her)\b|\b(?:other|another|previous|your\s+other)\s+(?:clients?|buyers?|sellers?|leads?|bidders?|customers?)(?:'s?)?\s+(?:info|information|data|names?|numbers?|phones?|address(?:es)?|offers?|emails?|details|contact)\b|\bwho\s+else\s+(?:is|has|made|put)\b|\bwhat\s+(?:did|are)\s+the\s+other\s+(?:buyers?|offers?|bidders?)\b",
+    r"\b(?:jorge'?s|his|her|the\s+seller'?s|the\s+owner'?s|the\s+buyer'?s|your)\s+(?:home|personal|private|cell)\s+(?:address|phone|number|email)\b|\b(?:list|names|numbers)\s+of\s+(?:your\s+)?(?:clients|buyers|leads|customers)\b",
+)
+
+UNHAPPY_CLIENT = _any(
+    r"\bfrustrat\w*|\bangry\b|\bupset\b|\bfurious\b|\bpissed\b|\bmad\s+(?:at|about)\b|\bdisappoint\w*|\bunhappy\b|\bnot\s+(?:happy|satisfied|pleased)\b|\bdissatisfied\b",
+    r"\bunacceptable\b|\bunprofessional\b|\bincompetent\b|\buseless\b|\bridiculous\b|\bwaste\s+of\s+(?:my\s+|our\s+)?time\b|\bfed\s+up\b|\bsick\s+(?:and\s+tired\s+)?of\b|\btired\s+of\s+waiting\b|\bhad\s+enough\b",
+    r"\b(?:terrible|horrible|awful|worst|bad|poor|lousy)\s+(?:service|experience|communication|job|agent|team|help)\b|\byou(?:'re|\s+are|\s+guys\s+are)\s+(?:terrible|horrible|awful|the\s+worst|useless|a\s+joke)\b",
+    r"\b(?:nobody|no\s+one|noone|no-one)\s+(?:has\s+|ever\s+|even\s+)?(?:answer|respond|call|got\s+back|gets\s+back|return|repl|reach|help|follow|contact)\w*",
+    r"\bnever\s+(?:heard\s+back|got\s+back|called\s+(?:me\s+)?back|respond\w*|answer\w*|replied)\b|\bhaven'?t\s+heard\s+(?:back|from|anything)\b|\bstill\s+(?:no\s+(?:answer|response|reply|call)|waiting\s+(?:for|on)\s+(?:a|an|your|someone))\b|\bno\s+(?:response|reply|answer)\s+(?:from|yet|to)\b|\bignor(?:ed|ing)\s+(?:me|us|my|our)\b",
+    r"\b(?:fire|firing|fired|dump|dumping)\s+(?:you|y'?all|your)\b|\bswitch(?:ing)?\s+(?:to\s+(?:another|a\s+different|a\s+new)\s+)?(?:agents?|realtors?|brokers?|brokerages?)\b|\b(?:find|get|hire|go\s+with|going\s+with|went\s+with|use|try)\s+(?:another|a\s+different|a\s+new|a\s+better)\s+(?:agent|realtor|broker|team|company)\b|\b(?:go|going|went)\s+with\s+(?:another|a\s+different|someone\s+else|a\s+new)\b",
+    r"\bcancel\s+(?:the|our|my|this)\s+(?:listing|contract|agreement)\b|\bcomplain\w*|\bcomplaint\b|\blost\s+(?:all\s+)?(?:trust|faith|confidence)\b|\bfed\s+up\b",
+    r"\bmolest[oa]s?\b|\benojad[oa]s?\b|\bdecepcionad[oa]s?\b|\bfrustrad[oa]s?\b|\bnadie\s+(?:me\s+|nos\s+)?(?:ha\s+)?(?:contest|respond|llam|ayud)\w*|\bp[ée]sim[oa]\b|\botro\s+agente\b|\bcancelar\s+(?:el|mi|nuestro)\s+contrato\b|\bqueja\b|\bno\s+estoy\s+content[oa]\b|\bno\s+(?:me|nos)\s+(?:han\s+)?(?:contestado|respondido|llamado)\b",
+)
+
+_PATTERNS = (
+    (Reason.HUMAN_REQUESTED, HUMAN_REQUESTED),
+    (Reason.NEGOTIATION, NEGOTIATION),
+    (Reason.COMPLIANCE, COMPLIANCE),
+    (Reason.UNHAPPY_CLIENT, UNHAPPY_CLIENT),
+)
+
+# "do you offer ..." asks about services; "offer" alone there is not a deal.
+_SERVICE_OFFER = re.compile(r"\b(?:do|does|can)\s+(?:you|y'?all|jorge|the\s+team)\s+offer\b", re.IGNORECASE)
+
+
+def escalation_reasons(text: str, price: int | None) -> list[Reason]:
+    """Every policy reason the message (and the lead's known price) triggers, in policy order."""
+    probe = _SERVICE_OFFER.sub(" ", text)
+    reasons = [reason for reason, pattern in _PATTERNS if pattern.search(probe)]
+    if price is not None and price >= HIGH_VALUE_PRICE:
+        reasons.append(Reason.HIGH_VALUE)
+    return reasons

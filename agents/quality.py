@@ -1,0 +1,61 @@
+"""The quality gate: a draft that fails here is escalated for compliance, never sent.
+
+Checks Fair Housing steering language, guarantees, commission figures and other people's data.
+Plain real-estate words such as "master bedroom" or "family room" pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_STEERING = re.compile(
+    r"\bsafe\s+(?:neighbou?rhoods?|areas?|communit(?:y|ies)|part\s+of\s+town|street)\b|\bfamily[- ]friendly\b|"
+    r"\b(?:good|great|best|top|excellent|top[- ]rated)\s+schools?\b|\bschools?\s+(?:are|is)\s+(?:good|great|excellent)\b|"
+    r"\blow[- ]crime\b|\bcrime[- ]free\b|\bhigh[- ]crime\b|\bdangerous\s+(?:area|neighbou?rhood)\b|"
+    r"\b(?:perfect|ideal|great)\s+for\s+(?:families|couples|kids|children|retirees|singles|seniors)\b|"
+    r"\bexclusive\s+(?:neighbou?rhood|area|community)\b|\bno\s+kids\b|\badults?\s+only\b|\bmature\s+(?:community|neighbou?rs)\b|"
+    r"\b(?:christian|jewish|muslim|catholic|hispanic|latino|asian|black|white|mexican|immigrant|ethnic)\s+"
+    r"(?:neighbou?rhood|area|community|families|family|people|buyers?|residents?)\b|"
+    r"\bnear\s+(?:churches|a\s+church|the\s+church|mosques?|synagogues?|temples?)\b|"
+    r"\b(?:vecindario|zona|barrio)\s+segur[oa]\b|\bbuenas\s+escuelas\b|\bideal\s+para\s+familias\b",
+    re.IGNORECASE,
+)
+_GUARANTEE = re.compile(
+    r"\bguarantee[ds]?\b|\bpromise[ds]?\b|\bwill\s+definitely\b|\bdefinitely\s+(?:sell|appreciate|go\s+up|increase)\b|"
+    r"\b100\s*%\s+(?:sure|certain|guaranteed)\b|\bcan'?t\s+lose\b|\brisk[- ]free\b|\bsure\s+thing\b|"
+    r"\bwill\s+(?:sell|appreciate|go\s+up)\s+(?:for\s+sure|fast|quickly)\b|\bgarantiz\w*|\bprometo\b|\bse\s+vender[aá]\s+seguro\b",
+    re.IGNORECASE,
+)
+_FEE_WORD = re.compile(r"\bcommissions?\b|\bcomisi[oó]n\b|\blisting\s+fee\b|\bfees?\b|\bhonorarios\b", re.IGNORECASE)
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|por\s+ciento)|\$\s?\d", re.IGNORECASE)
+_PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+
+
+def _digits(number: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    return digits[-10:]
+
+
+def check_reply(text: str, *, lead_phone: str = "", allowed_contacts: Iterable[str] = ()) -> list[str]:
+    """The problems with a draft; an empty list means it may be sent."""
+    problems = []
+    if match := _STEERING.search(text):
+        problems.append(f"fair housing: steering language {match.group(0)!r}")
+    if match := _GUARANTEE.search(text):
+        problems.append(f"guarantee or promised outcome {match.group(0)!r}")
+    if _FEE_WORD.search(text) and _FIGURE.search(text):
+        problems.append("commission or fee figure")
+    allowed = {c.lower() for c in allowed_contacts}
+    allowed_numbers = {_digits(c) for c in allowed_contacts if re.search(r"\d{7}", re.sub(r"\D", "", c))}
+    allowed_numbers.add(_digits(lead_phone))
+    for number in _PHONE.findall(text):
+        if _digits(number) not in allowed_numbers:
+            problems.append("someone else's phone number")
+            break
+    for email in _EMAIL.findall(text):
+        if email.lower() not in allowed:
+            problems.append("someone else's email address")
+            break
+    return problems

@@ -1,0 +1,149 @@
+"""The decision types shared by the overseer, the personas, the pipeline and the CLI.
+
+They carry the vocabulary of DESIGN.md ("Decision vocabulary") and nothing about transport:
+`agents/` never learns whether a message came from Twilio, Slack or a terminal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Action(StrEnum):
+    REPLY = "reply"
+    OPT_OUT = "opt_out"
+    OPT_IN = "opt_in"
+    HELP = "help"
+
+
+class Persona(StrEnum):
+    LISTING = "listing_specialist"
+    BUYER = "buyer_specialist"
+    MARKET = "market_analyst"
+    NEGOTIATION = "negotiation_expert"
+    TRANSACTION = "transaction_coordinator"
+
+
+class Reason(StrEnum):
+    HUMAN_REQUESTED = "human_requested"
+    NEGOTIATION = "negotiation"
+    COMPLIANCE = "compliance"
+    UNHAPPY_CLIENT = "unhappy_client"
+    HIGH_VALUE = "high_value"
+
+
+class Language(StrEnum):
+    EN = "en"
+    ES = "es"
+
+
+class Owner(StrEnum):
+    """Who speaks for the lead right now; the pipeline moves between these atomically."""
+
+    BOT = "bot"
+    AWAITING_APPROVAL = "awaiting_approval"
+    HUMAN = "human"
+
+
+class Facts(BaseModel):
+    """What a lead has told us. `price` is the budget or expected price, whole dollars."""
+
+    price: int | None = None
+    bedrooms: int | None = None
+    bathrooms: float | None = None
+    preapproved: bool | None = None
+    timeline: str | None = None
+    motivation: str | None = None
+    condition: str | None = None
+    address: str | None = None
+    property_type: str | None = None
+
+    def merged(self, newer: Facts) -> Facts:
+        """Facts from `newer` win where it found something; nothing already known is lost."""
+        update = {k: v for k, v in newer.model_dump().items() if v is not None}
+        return self.model_copy(update=update)
+
+    def known(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class Message(BaseModel):
+    direction: str  # "in" | "out"
+    body: str
+    at: datetime
+    status: str = "received"
+    sid: str | None = None
+    media: list[str] = Field(default_factory=list)
+    decision: dict[str, Any] | None = None
+
+
+class Lead(BaseModel):
+    """A lead's profile as the decisions see it."""
+
+    phone: str
+    name: str | None = None
+    language: Language | None = None
+    market: str | None = None
+    facts: Facts = Field(default_factory=Facts)
+    persona: Persona | None = None
+    persona_history: list[Persona] = Field(default_factory=list)
+    asked: list[str] = Field(default_factory=list)
+    owner: Owner = Owner.BOT
+    assigned_to: str | None = None
+    opted_out: bool = False
+    replies_sent: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def is_new(self) -> bool:
+        """True until the bot has answered this lead once (the first reply discloses the bot)."""
+        return self.replies_sent == 0
+
+
+class Priority(BaseModel):
+    """How much the lead is worth chasing: commission potential weighted by readiness."""
+
+    commission: int  # 6% of the price, whole dollars; 0 when no price is known
+    readiness: float  # 0..1
+    score: int  # commission x readiness, whole dollars
+    label: str  # "hot" | "warm" | "cold"
+
+
+class Decision(BaseModel):
+    """What the overseer decided for one inbound message, and the reply that goes with it."""
+
+    action: Action
+    language: Language
+    persona: Persona | None = None
+    escalate: bool = False
+    reasons: list[Reason] = Field(default_factory=list)
+    market: str | None = None
+    facts: Facts = Field(default_factory=Facts)
+    priority: Priority | None = None
+    question: str | None = None
+    draft: str = ""  # the persona's reply; held for Jorge's approval when escalated
+    reply: str = ""  # what the lead gets now: the draft, a holding reply or a keyword answer
+    notes: list[str] = Field(default_factory=list)
+
+    def route_view(self) -> dict[str, Any]:
+        """The decision as `jorge route` prints it (the contract in shared/eval/README.md)."""
+        view: dict[str, Any] = {
+            "action": self.action.value,
+            "persona": self.persona.value if self.persona else None,
+            "escalate": self.escalate,
+            "reasons": [r.value for r in self.reasons],
+            "market": self.market,
+            "facts": self.facts.known(),
+            "language": self.language.value,
+            "reply": self.reply,
+        }
+        if self.escalate:
+            view["draft"] = self.draft
+        if self.priority is not None:
+            view["priority"] = self.priority.model_dump()
+        return view

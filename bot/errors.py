@@ -1,0 +1,33 @@
+"""The project's exceptions, one tree, turned into responses or exit messages once at the edge.
+
+    JorgeError
+    ├── ConfigError        a setting or the configuration file is wrong; start-up stops
+    ├── UnknownLead        a command or API call names a lead we do not have
+    └── DeliveryError      an outbound message could not be delivered
+        ├── TemporaryDeliveryError   retry later (timeouts, 429, 5xx)
+        └── PermanentDeliveryError   do not retry; record it on the lead for a person
+"""
+
+
+class JorgeError(Exception):
+    """Base of every error the project raises on purpose."""
+
+
+class ConfigError(JorgeError):
+    """A setting or the configuration file is wrong; the message says which and how to fix it."""
+
+
+class UnknownLead(JorgeError):
+    """No lead with that phone number."""
+
+
+class DeliveryError(JorgeError):
+    """An outbound message could not be delivered."""
+
+
+class TemporaryDeliveryError(DeliveryError):
+    """Worth retrying later."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Retrying will not help (opted out at the carrier, invalid number)."""

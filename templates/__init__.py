@@ -1,0 +1,41 @@
+"""Jorge's voice: every word a lead reads is rendered from a template in this package.
+
+`render(name, **context)` renders `sms/<name>` and folds its whitespace, so templates can be laid
+out over several lines and still produce one tidy SMS. Templates sit beside this module, so they
+are found the same way from a checkout and from an installed wheel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+__all__ = ["render", "money"]
+
+
+def money(value: int | float | None) -> str:
+    """$650k, $1.25M: how Jorge writes prices in a text."""
+    if value is None:
+        return ""
+    if value >= 999_500:
+        return f"${value / 1_000_000:.2f}".rstrip("0").rstrip(".") + "M"
+    if value >= 1_000:
+        return f"${round(value / 1_000):,}k"
+    return f"${value:,.0f}"
+
+
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "sms"),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    autoescape=False,  # plain-text SMS, never HTML
+)
+_ENV.filters["money"] = money
+
+
+def render(template_name: str, /, **context: Any) -> str:
+    """Render `sms/<name>` with `context` into one line of text."""
+    return " ".join(_ENV.get_template(template_name).render(**context).split())
