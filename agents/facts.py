@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from agents.types import Facts
+from agents.language import detect_language
+from agents.types import Facts, Language
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -20,23 +21,22 @@ _AMOUNT = re.compile(
     r"(?P<dollar>\$\s?)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<unit>k|m|mm|mil|mill|million|millions|millones|millon|millón|thousand|grand)(?![a-z]))?"
-    r"(?P<plus>\+)?",
-    re.IGNORECASE,
+    r"(?P<plus>\+)?"
 )
-_RANGE_JOIN = re.compile(r"^\s*(?:-|–|to|a|y|and)\s*\$?\s?\d", re.IGNORECASE)
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|to|a|y|and)\s*\$?\s?\d")
 
 # Words right after a number that make it something other than a home price.
 _NOT_PRICE_AFTER = re.compile(
     r"^\s*(?:%|percent|por ciento|sq|sqft|square|sf\b|ft|feet|pies|metros|credit|fico|score|"
     r"under|over|below|above|less|more|off\b|higher|lower|back|cheaper|in closing|closing|"
     r"in credits?|down\b|deposit|earnest|emd\b|a month|per month|/mo|mo\b|monthly|al mes|"
-    r"a year|per year|/yr|yearly|annual|income|salary|de enganche|de credito|de crédito|"
+    r"a year|per year|/yr|yearly|annual|income|salary|de enganche|(?:para\s+)?(?:el\s+)?enganche|for\s+(?:the\s+)?down|"
+    r"for\s+closing|to\s+bring|de credito|de crédito|"
     r"in repairs|for repairs|repairs|de diferencia|menos|dollars? (?:a|per) month|hoa|"
     r"years?|yrs?|months?|days?|weeks?|hours?|minutes?|mins?|am\b|pm\b|o'?clock|"
     r"beds?|bedrooms?|baths?|bathrooms?|bd|br|ba\b|recamaras?|recámaras?|cuartos?|"
     r"habitaci|dormitorios?|baños?|banos?|car|garage|units?|acres?|lots?|offers?\b|people|kids|"
-    r"st\b|nd\b|rd\b|th\b)",
-    re.IGNORECASE,
+    r"st\b|nd\b|rd\b|th\b)"
 )
 # Words just before a number that make it something other than a home price.
 _NOT_PRICE_BEFORE = re.compile(
@@ -47,16 +47,15 @@ _NOT_PRICE_BEFORE = re.compile(
     r"owe|owed|owing|still owe|payoff|pay off|balance of|loan balance|mortgage balance|debo|debemos|"
     r"credit of|credits? of|closing costs? of|repairs? of|ganamos|gano|pagamos|renta(?: de)?|"
     r"built in|since|year|zip|zip code|código postal|codigo postal|"
-    r"unit|apt|suite|#)\s*$",
-    re.IGNORECASE,
+    r"unit|apt|suite|#|(?:bought|purchased|paid|compramos|pagamos)(?:\s+[\w,]+){0,4}?(?:\s+for)?)"
+    r"(?:\s+(?:like|about|around|roughly|approximately|approx|maybe|only|just|como|unos))?\s*~?\s*$"
 )
 # Words before a bare three-digit number that make it thousands of dollars ("countered at 655").
 _PRICE_CONTEXT_BEFORE = re.compile(
     r"(?:at|for|of|offered|offer|counter(?:ed)?|budget(?: is| of)?|around|about|asking|under|"
     r"up to|upto|hasta|max|maximum|listed(?: at)?|list(?: at)?|price(?: is| of)?|priced(?: at)?|pay|"
     r"worth|approved(?: for)?|accept(?:ed)?|sell(?: it)? for|de|por|en|como|near|close to|"
-    r"between)\s*\$?\s*$",
-    re.IGNORECASE,
+    r"between)\s*\$?\s*$"
 )
 _ADDRESS = re.compile(
     r"\b(\d{2,6})\s+(?:[nsew]\.?\s+)?[a-z]+(?:\s+[a-z]+)?\s+"
@@ -65,29 +64,36 @@ _ADDRESS = re.compile(
     re.IGNORECASE,
 )
 
+_SPOKEN = re.compile(
+    r"\b([1-9])\s+(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(five))?\b(?!\s*(?:%|percent|sq|k\b))"
+)
+_TENS = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6, "seventy": 7, "eighty": 8, "ninety": 9}
+
 MIN_PRICE = 50_000
 MAX_PRICE = 60_000_000
 
 
-def _unit_value(num: float, unit: str | None, has_dollar: bool) -> float | None:
+def _unit_value(num: float, unit: str | None, spanish: bool) -> float | None:
     unit = (unit or "").lower()
     if unit in ("k", "thousand", "grand"):
         return num * 1_000
     if unit in ("m", "mm", "mill", "million", "millions", "millones", "millon", "millón"):
         return num * 1_000_000
     if unit == "mil":
-        # "1.3 mil" is English slang for millions; "450 mil" is Spanish for thousands.
-        return num * 1_000_000 if num < 100 else num * 1_000
+        # Spanish "mil" is thousands ("450 mil"); English "1.3 mil" is slang for millions.
+        return num * 1_000 if spanish or num >= 100 else num * 1_000_000
     return None
 
 
 def extract_price(text: str) -> int | None:
     """The budget or price a message names, in whole dollars, or None."""
+    spanish = detect_language(text) is Language.ES
+    text = text.lower()
     address_spans = [m.span(1) for m in _ADDRESS.finditer(text)]
     matches = list(_AMOUNT.finditer(text))
     candidates: list[int] = []
     for index, match in enumerate(matches):
-        start, end = match.span("num")
+        start = match.start("num")
         if any(a <= start < b for a, b in address_spans):
             continue
         before = text[max(0, match.start() - 30) : match.start()]
@@ -105,7 +111,7 @@ def extract_price(text: str) -> int | None:
         if _NOT_PRICE_BEFORE.search(before):
             continue
         number = float(raw.replace(",", ""))
-        value = _unit_value(number, unit, has_dollar)
+        value = _unit_value(number, unit, spanish)
         if value is None:
             digits = len(raw.split(".")[0].replace(",", ""))
             if "," in raw or digits >= 6 or (has_dollar and digits >= 5):
@@ -117,12 +123,17 @@ def extract_price(text: str) -> int | None:
             else:
                 continue
         if MIN_PRICE <= value <= MAX_PRICE:
-            candidates.append(int(round(value)))
+            candidates.append(round(value))
         if _RANGE_JOIN.match(after):
             continue  # a range: the upper bound, which comes next, is the budget
         if candidates:
             break
-    return candidates[-1] if candidates else None
+    if candidates:
+        return candidates[-1]
+    spoken = _SPOKEN.search(text)  # "around 6 fifty" is how people say $650k
+    if spoken:
+        return int(spoken.group(1)) * 100_000 + _TENS[spoken.group(2).lower()] * 10_000 + (5_000 if spoken.group(3) else 0)
+    return None
 
 
 _BEDROOMS = re.compile(
@@ -130,14 +141,12 @@ _BEDROOMS = re.compile(
     r"\s*[- ]?\s*(?:\+\s*)?"
     r"(?:bed|beds|bedroom|bedrooms|bd|bds|bdr|bdrm|bdrms|br|brs|b/r|rec|recamaras|recámaras|"
     r"recamara|recámara|habitaciones|habitacion|habitación|cuartos|cuarto|dormitorios|dormitorio|"
-    r"recs|bdrs)\b",
-    re.IGNORECASE,
+    r"recs|bdrs)\b"
 )
 _BEDROOMS_SLASH = re.compile(r"\b([1-9])\s*/\s*([1-9](?:\.5)?)\s*(?:ba|bath|baths)?\b(?!\s*(?:%|k\b|\d))")
 _BATHROOMS = re.compile(
     r"\b(\d(?:\.5)?|one|two|three|four|uno|dos|tres|cuatro)\s*[- ]?\s*"
-    r"(?:ba|bath|baths|bathroom|bathrooms|baño|baños|banos|bano)\b",
-    re.IGNORECASE,
+    r"(?:ba|bath|baths|bathroom|bathrooms|baño|baños|banos|bano)\b"
 )
 
 
@@ -148,19 +157,27 @@ def _count(word: str) -> int | None:
     return _NUMBER_WORDS.get(word)
 
 
+_WANT = re.compile(r"(?:want|need|looking|look|searching|prefer|at least|minimum|busco|quiero|necesito|buscamos)\b[^.?!]{0,25}$")
+
+
 def extract_bedrooms(text: str) -> int | None:
-    match = _BEDROOMS.search(text)
+    """Bedrooms asked for; when several are named ("in a 2br, want a 4br"), the wanted one."""
+    text = text.lower()
+    matches = list(_BEDROOMS.finditer(text))
+    wanted = [m for m in matches if _WANT.search(text[max(0, m.start() - 40) : m.start()])]
+    match = (wanted or matches or [None])[0]
     if match:
         count = _count(match.group(1))
         if count is not None and 0 < count <= 12:
             return count
     slash = _BEDROOMS_SLASH.search(text)
-    if slash and re.search(r"\b(?:bed|bath|ba|br|home|house|casa)", text, re.IGNORECASE):
+    if slash and re.search(r"\b(?:bed|bath|ba|br|home|house|casa)", text):
         return int(slash.group(1))
     return None
 
 
 def extract_bathrooms(text: str) -> float | None:
+    text = text.lower()
     match = _BATHROOMS.search(text)
     if not match:
         return None
@@ -171,14 +188,12 @@ def extract_bathrooms(text: str) -> float | None:
 
 _NOT_PREAPPROVED = re.compile(
     r"\b(?:not|haven'?t|have not|aren'?t|are not|no|never|isn'?t|without|sin)\b[^.?!]{0,20}"
-    r"(?:pre[- ]?approv|pre[- ]?qualif|pre[- ]?aprobad|approved)",
-    re.IGNORECASE,
+    r"(?:pre[- ]?approv|pre[- ]?qualif|pre[- ]?aprobad|approved)"
 )
 _PREAPPROVED = re.compile(
     r"(?:pre[- ]?approv|pre[- ]?qualif|pre[- ]?aprobad|preaprobad|pre[- ]?calificad|"
     r"approved for|approval letter|\bcash buyers?\b|\bpaying cash\b|\ball cash\b|\bpay cash\b|"
-    r"\ben efectivo\b|\bde contado\b)",
-    re.IGNORECASE,
+    r"\ben efectivo\b|\bde contado\b)"
 )
 _TIMELINE = re.compile(
     r"\b(?:asap|right away|immediately|urgent(?:ly)?|this (?:week|month|year|spring|summer|fall|winter)|"
@@ -188,31 +203,28 @@ _TIMELINE = re.compile(
     r"spring|summer|fall|the end of the year|year end)|"
     r"just (?:looking|browsing)(?: around)?(?: for now)?|browsing|no rush|(?:in|by) 20\d\d|"
     r"pronto|este (?:mes|año|ano)|el (?:próximo|proximo) (?:mes|año|ano)|en (?:unos )?\d+ meses|"
-    r"lo antes posible|ya mismo|cuanto antes)\b",
-    re.IGNORECASE,
+    r"lo antes posible|ya mismo|cuanto antes)\b"
 )
 _MOTIVATION = re.compile(
     r"\b(relocat\w*|new job|job transfer|transferred|divorc\w*|downsiz\w*|upsiz\w*|retir\w*|"
     r"inherit\w*|probate|moving (?:out of state|to \w+)|need (?:more|less) space|growing family|"
-    r"empty nest\w*|cash out|me mudo|nos mudamos|divorcio|jubil\w*)",
-    re.IGNORECASE,
+    r"empty nest\w*|cash out|me mudo|nos mudamos|divorcio|jubil\w*)"
 )
 _CONDITION = re.compile(
     r"\b(needs? (?:some |a lot of )?work|fixer(?: upper)?|move[- ]in ready|turn[- ]?key|"
     r"remodel(?:ed|led)|updated|renovated|new roof|original condition|as[- ]is|needs repairs|"
-    r"necesita (?:reparaciones|arreglos)|remodelada)",
-    re.IGNORECASE,
+    r"necesita (?:reparaciones|arreglos)|remodelada)"
 )
 _PROPERTY_TYPE = re.compile(
     r"\b(condo|condominium|townhouse|townhome|single[- ]family|duplex|triplex|fourplex|"
     r"multi[- ]?family|mobile home|manufactured home|land|lot|apartment building|departamento|"
-    r"casa)\b",
-    re.IGNORECASE,
+    r"casa)\b"
 )
 
 
 def extract_facts(text: str) -> Facts:
     """Everything the message itself says; merge with what the lead said before."""
+    original, text = text, text.lower()
     preapproved: bool | None = None
     if _NOT_PREAPPROVED.search(text):
         preapproved = False
@@ -222,7 +234,7 @@ def extract_facts(text: str) -> Facts:
     motivation = _MOTIVATION.search(text)
     condition = _CONDITION.search(text)
     kind = _PROPERTY_TYPE.search(text)
-    address = _ADDRESS.search(text)
+    address = _ADDRESS.search(original)
     return Facts(
         price=extract_price(text),
         bedrooms=extract_bedrooms(text),

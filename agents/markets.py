@@ -69,6 +69,8 @@ class MarketCatalog:
     markets: list[Market]
     _names: list[tuple[tuple[str, ...], str]] = field(init=False, default_factory=list)
     _zips: dict[str, str] = field(init=False, default_factory=dict)
+    _exact: re.Pattern[str] = field(init=False, default=re.compile(r"(?!)"))
+    _by_name: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for market in self.markets:
@@ -78,6 +80,9 @@ class MarketCatalog:
                 self._zips[zip_code] = market.key
         # Longest names first, so "Chino Hills" wins over "Chino" and "Ontario Ranch" over "Ontario".
         self._names.sort(key=lambda item: -sum(len(w) for w in item[0]))
+        self._by_name = {" ".join(words): key for words, key in self._names}
+        alternatives = "|".join(r"\s+".join(map(re.escape, words)) for words, _ in self._names)
+        self._exact = re.compile(rf"(?<![a-záéíóúñü])(?:{alternatives})(?![a-záéíóúñü])", re.IGNORECASE)
 
     def get(self, key: str | None) -> Market | None:
         return next((m for m in self.markets if m.key == key), None)
@@ -85,18 +90,19 @@ class MarketCatalog:
     def find(self, text: str) -> str | None:
         """The key of the first market the text names, or None."""
         lowered = text.lower()
+        exact = self._exact.search(lowered)
+        if exact is not None:
+            return self._by_name[" ".join(exact.group(0).split())]
+        for zip_code in _ZIP.findall(lowered):
+            if zip_code in self._zips:
+                return self._zips[zip_code]
         words = _WORD.findall(lowered)
         best: tuple[int, str] | None = None
         for name, key in self._names:
             position = _find_words(words, name)
             if position is not None and (best is None or position < best[0]):
                 best = (position, key)
-        if best is not None:
-            return best[1]
-        for zip_code in _ZIP.findall(lowered):
-            if zip_code in self._zips:
-                return self._zips[zip_code]
-        return None
+        return best[1] if best is not None else None
 
 
 def _find_words(words: list[str], name: tuple[str, ...]) -> int | None:
@@ -110,4 +116,4 @@ def _find_words(words: list[str], name: tuple[str, ...]) -> int | None:
 def _word_matches(word: str, name_word: str) -> bool:
     if word == name_word:
         return True
-    return len(name_word) >= 7 and _edit_distance_at_most_one(word, name_word)
+    return len(name_word) >= 7 and abs(len(word) - len(name_word)) <= 1 and _edit_distance_at_most_one(word, name_word)

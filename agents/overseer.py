@@ -48,7 +48,8 @@ class Overseer:
         current = lead.model_copy(update={"facts": facts, "market": market_key, "persona": persona})
         market = self._catalog.get(market_key)
         draft = self._specialists[persona].draft(current, text)
-        drafted = speak(draft, current, language, market)
+        news = bool(found.known()) or market_key != lead.market or lead.is_new
+        drafted = speak(draft, current, language, market, news=news, new_market=market_key != lead.market)
         notes = check_reply(drafted, lead_phone=lead.phone, allowed_contacts=self._allowed_contacts)
         if notes and Reason.COMPLIANCE not in reasons:
             reasons.append(Reason.COMPLIANCE)

@@ -147,3 +147,18 @@ class Decision(BaseModel):
         if self.priority is not None:
             view["priority"] = self.priority.model_dump()
         return view
+
+
+class Escalation(BaseModel):
+    """A held draft waiting for Jorge: approved, edited or taken over exactly once."""
+
+    id: str
+    phone: str
+    reasons: list[Reason]
+    draft: str
+    decision: dict[str, Any]
+    created_at: datetime
+    state: str = "pending"  # "pending" | "approved" | "edited" | "taken_over"
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    final_text: str | None = None

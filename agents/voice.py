@@ -33,9 +33,14 @@ def _finish(name: str, context: dict[str, Any]) -> str:
     return fit(to_gsm7(text), MAX_REPLY)
 
 
-def speak(draft: Draft, lead: Lead, language: Language, market: Market | None) -> str:
-    """The persona's reply in Jorge's voice."""
+def speak(
+    draft: Draft, lead: Lead, language: Language, market: Market | None, *, news: bool = True, new_market: bool = True
+) -> str:
+    """The persona's reply in Jorge's voice. `news`: this message told us something new, so the
+    reply acknowledges it; `new_market`: the market was just named, so its figures are shown once."""
     context = {
+        "news": news,
+        "new_market": new_market,
         "first": lead.is_new,
         "name": lead.name,
         "topic": draft.topic,

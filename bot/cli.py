@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import typer
 
-from agents.overseer import Overseer
+from bot.chat import run_chat
 from bot.config import load_config
 from bot.errors import ConfigError
+from bot.evaluation import evaluate, read_cases
+from bot.outbound import DryRunSender
 from bot.route import route_lines
 from bot.settings import load_settings
+from bot.wiring import build, build_overseer
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True, help="Jorge bot: lead response for Jorge's team.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Jorge bot: lead response for Jorge's team.",
+)
 
 
 @app.callback()
@@ -20,16 +29,10 @@ def _group() -> None:
     """Jorge bot: lead response for Jorge's team."""
 
 
-def _overseer() -> Overseer:
-    settings = load_settings()
-    config = load_config(settings.jorge_config)
-    return Overseer(config.catalog, allowed_contacts=config.contacts())
-
-
 @app.command()
 def route() -> None:
     """Read {"id", "text", "from"} JSON lines on stdin; write one decision a line on stdout."""
-    overseer = _overseer()
+    overseer = build_overseer(load_config(load_settings().jorge_config))
     failed = 0
     for output, ok in route_lines(overseer, sys.stdin):
         sys.stdout.write(output + "\n")
@@ -38,6 +41,26 @@ def route() -> None:
     if failed:
         typer.echo(f"{failed} input line(s) could not be routed", err=True)
         raise typer.Exit(1)
+
+
+@app.command("eval")
+def eval_(cases: str = typer.Argument(..., help="labelled cases, JSON lines")) -> None:
+    """Score the router on labelled cases: per-field accuracy, escalation precision/recall, misses."""
+    overseer = build_overseer(load_config(load_settings().jorge_config))
+    try:
+        loaded = read_cases(cases)
+    except (OSError, ValueError) as error:
+        typer.echo(f"jorge eval: cannot read {cases}: {error}", err=True)
+        raise typer.Exit(2) from None
+    for line in evaluate(overseer, loaded).lines():
+        typer.echo(line)
+
+
+@app.command()
+def chat(phone: str = typer.Option("+19095550100", help="the lead's number (E.164)")) -> None:
+    """Text the bot as a lead, in this terminal (embedded default: nothing to set up)."""
+    services = build(load_settings(), sender=DryRunSender(echo=False))
+    asyncio.run(run_chat(services.conversation, phone, input))
 
 
 def main() -> None:

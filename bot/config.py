@@ -84,7 +84,8 @@ def load_config(path: str | Path | None = None) -> Config:
         try:
             text = file.read_text(encoding="utf-8")
         except OSError as error:
-            raise ConfigError(f"{name}: cannot read the configuration file ({error.strerror}); check JORGE_CONFIG") from None
+            reason = error.strerror or error
+            raise ConfigError(f"{name}: cannot read the configuration file ({reason}); check JORGE_CONFIG") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

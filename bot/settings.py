@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     slack_api_url: Url = "https://slack.com/api/"
     jorge_slack_channel: str | None = None
     anthropic_api_key: str | None = None
-    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_model: str = "claude-sonnet-4-6"
     anthropic_base_url: Url = None
     jorge_config: str | None = None
     jorge_api_token: str | None = None
@@ -100,11 +100,15 @@ class Settings(BaseSettings):
                 "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together: set both to send SMS, or neither for dry-run"
             )
         if self.twilio_account_sid and not (self.twilio_messaging_service_sid or self.twilio_from_number):
-            raise ValueError("Twilio is enabled but has no sender: set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
+            raise ValueError(
+                "Twilio is enabled but has no sender: set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER"
+            )
         if self.slack_bot_token and not self.slack_signing_secret:
             raise ValueError("Slack is enabled (SLACK_BOT_TOKEN) but SLACK_SIGNING_SECRET is not set")
         if self.slack_bot_token and not self.jorge_slack_channel:
-            raise ValueError("Slack is enabled (SLACK_BOT_TOKEN) but JORGE_SLACK_CHANNEL (where approval prompts go) is not set")
+            raise ValueError(
+                "Slack is enabled (SLACK_BOT_TOKEN) but JORGE_SLACK_CHANNEL (where approval prompts go) is not set"
+            )
         return self
 
     @property

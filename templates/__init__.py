@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-__all__ = ["render", "money"]
+__all__ = ["money", "render"]
 
 
 def money(value: int | float | None) -> str:
@@ -32,6 +32,7 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     autoescape=False,  # plain-text SMS, never HTML
+    auto_reload=False,  # templates ship with the code; no stat() per render
 )
 _ENV.filters["money"] = money
 

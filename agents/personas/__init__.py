@@ -12,4 +12,4 @@ SPECIALISTS: dict[Persona, Specialist] = {
     specialist.persona: specialist for specialist in (BUYER, LISTING, MARKET, NEGOTIATION, TRANSACTION)
 }
 
-__all__ = ["Draft", "Specialist", "SPECIALISTS"]
+__all__ = ["SPECIALISTS", "Draft", "Specialist"]

@@ -1,0 +1,27 @@
+# Two entry points, both from a fresh clone: `make run` (the product, embedded default) and
+# `make test` (the whole suite: venv, install, a throwaway redis-server when REDIS_URL is unset).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench
+
+$(BIN)/jorge: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/jorge
+
+run: $(BIN)/jorge
+	$(BIN)/jorge serve
+
+test: $(BIN)/jorge
+	$(BIN)/pytest -q
+	$(BIN)/ruff check .
+
+lint: $(BIN)/jorge
+	$(BIN)/ruff check .
+	$(BIN)/mypy agents bot handlers templates
+
+bench: $(BIN)/jorge
+	$(BIN)/python bench/route.py

@@ -1,0 +1,45 @@
+"""Builds the application's objects once, from settings, and hands them in through constructors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from agents.brain import Brain, RuleBrain
+from agents.overseer import Overseer
+from bot.config import Config, load_config
+from bot.conversation import Conversation
+from bot.outbound import DryRunSender, Sender
+from bot.redis import connect
+from bot.settings import Settings
+from bot.store import LeadStore
+
+
+@dataclass
+class Services:
+    settings: Settings
+    config: Config
+    redis: Redis
+    store: LeadStore
+    overseer: Overseer
+    brain: Brain
+    sender: Sender
+    conversation: Conversation
+
+
+def build_overseer(config: Config) -> Overseer:
+    return Overseer(config.catalog, allowed_contacts=config.contacts())
+
+
+def build(
+    settings: Settings, *, redis: Redis | None = None, sender: Sender | None = None, prefix: str = "jorge"
+) -> Services:
+    config = load_config(settings.jorge_config)
+    redis = redis if redis is not None else connect(settings.redis_url)
+    store = LeadStore(redis, prefix=prefix)
+    overseer = build_overseer(config)
+    brain = RuleBrain(overseer)
+    sender = sender if sender is not None else DryRunSender()
+    conversation = Conversation(store, brain, sender, allowed_contacts=config.contacts())
+    return Services(settings, config, redis, store, overseer, brain, sender, conversation)

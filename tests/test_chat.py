@@ -1,0 +1,19 @@
+"""`jorge chat` driven as a person would: text in, replies and decisions out, approve inline."""
+
+import subprocess
+import sys
+
+
+def test_chat_shows_replies_decisions_and_the_approval_prompt() -> None:
+    script = "Looking for a 3 bed in Ontario\nunder 650k\nshould we counter at 655?\na\nquit\n"
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--phone", "+19095550177"],
+        input=script, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "bot: Hi, this is Jorge's automated assistant" in out
+    assert "persona=buyer_specialist" in out and "market=ontario" in out
+    assert "facts=price:650000,bedrooms:3" in out
+    assert "Approval needed" in out and "negotiation" in out
+    assert "Jorge: " in out  # the approved draft went out

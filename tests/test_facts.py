@@ -1,0 +1,72 @@
+import pytest
+
+from agents.facts import extract_bedrooms, extract_facts, extract_price
+
+
+@pytest.mark.parametrize(
+    ("text", "price"),
+    [
+        ("budget is $650k", 650_000),
+        ("around 650,000", 650_000),
+        ("up to 1.2M", 1_200_000),
+        ("we can do 1.3 mil", 1_300_000),
+        ("hasta 500 mil", 500_000),
+        ("pre-approved up to 900k", 900_000),
+        ("they countered at 655", 655_000),
+        ("offered 640 on the Upland place", 640_000),
+        ("somewhere between 500 and 600k", 600_000),
+        ("$725,000 max", 725_000),
+        ("1.05M in Chino Hills", 1_050_000),
+        ("2 million", 2_000_000),
+        ("1.2 millones", 1_200_000),
+    ],
+)
+def test_prices_in_many_formats(text: str, price: int) -> None:
+    assert extract_price(text) == price
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anything in 92337?",  # a ZIP code
+        "built in 1998, moving in 2027",  # years
+        "my credit is 640",  # a credit score
+        "credit score of 710, can I qualify",
+        "we offered 50k under asking",  # a difference
+        "they want 20k over list",
+        "2,400 sq ft please",  # square footage
+        "HOA is $320 a month",
+        "can afford $3,000 a month",
+        "we have $60k down",
+        "20% down",
+        "we make 140k a year",
+        "3 offers came in",
+        "meet at 5 tomorrow",
+    ],
+)
+def test_numbers_that_are_not_a_price(text: str) -> None:
+    assert extract_price(text) is None
+
+
+def test_the_price_beside_a_loan_balance_is_the_price() -> None:
+    assert extract_price("we still owe $380k, would selling for around 700k work?") == 700_000
+
+
+@pytest.mark.parametrize(
+    ("text", "bedrooms"),
+    [("3br in Fontana", 3), ("a 3 bed house", 3), ("3bd/2ba", 3), ("4 recamaras", 4), ("three bedroom condo", 3),
+     ("5 bedrooms", 5), ("2 recámaras", 2), ("4-bedroom", 4)],
+)
+def test_bedrooms(text: str, bedrooms: int) -> None:
+    assert extract_bedrooms(text) == bedrooms
+
+
+def test_bedrooms_are_not_read_from_other_numbers() -> None:
+    assert extract_bedrooms("3 offers, 2 kids, built 1998") is None
+
+
+def test_pre_approval_and_timeline() -> None:
+    facts = extract_facts("We're pre-approved and want to move within 3 months")
+    assert facts.preapproved is True
+    assert facts.timeline == "within 3 months"
+    assert extract_facts("not pre-approved yet").preapproved is False

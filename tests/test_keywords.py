@@ -1,0 +1,38 @@
+import pytest
+
+from agents.keywords import keyword_action
+from agents.types import Action
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["STOP", "stop", " Stop. ", "STOPALL", "unsubscribe", "Cancel!", "END", "quit", "REVOKE", "optout", "\tOPTOUT\n"],
+)
+def test_opt_out_words_alone_opt_out(text: str) -> None:
+    assert keyword_action(text) is Action.OPT_OUT
+
+
+@pytest.mark.parametrize("text", ["START", "unstop", "Yes", "yes!"])
+def test_opt_in_words(text: str) -> None:
+    assert keyword_action(text) is Action.OPT_IN
+
+
+@pytest.mark.parametrize("text", ["HELP", "help?", "Info", "INFO."])
+def test_help_words(text: str) -> None:
+    assert keyword_action(text) is Action.HELP
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We might stop renting next year",
+        "Can you help us sell our condo?",
+        "please stop sending condos",
+        "cancel the showing tomorrow",
+        "yes please send more info",
+        "stop by the open house?",
+        "stop it",
+    ],
+)
+def test_sentences_with_keywords_are_ordinary_messages(text: str) -> None:
+    assert keyword_action(text) is None

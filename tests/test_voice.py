@@ -1,0 +1,105 @@
+"""Jorge's voice: templates, disclosure, length, GSM-7, and the quality gate."""
+
+from importlib.resources import files
+
+import pytest
+
+from agents.overseer import Overseer
+from agents.quality import check_reply
+from agents.sms import MAX_REPLY, fit, is_gsm7, to_gsm7
+from agents.types import Facts, Lead, Persona
+from bot.config import load_config
+
+OVERSEER = Overseer(load_config().catalog)
+
+
+def test_templates_ship_inside_the_package() -> None:
+    names = {entry.name for entry in files("templates").joinpath("sms", "en").iterdir()}
+    assert {"buyer_specialist.j2", "listing_specialist.j2", "holding.j2", "opt_out.j2"} <= names
+
+
+@pytest.mark.parametrize("text", ["Looking for a 3 bed in Ontario", "Busco casa en Fontana de 3 recamaras"])
+def test_first_reply_discloses_the_assistant_and_opt_out(text: str) -> None:
+    reply = OVERSEER.decide(Lead(phone="+19095550001"), text).reply
+    assert "assistant" in reply or "asistente" in reply
+    assert "STOP" in reply
+
+
+def test_later_replies_do_not_repeat_the_disclosure() -> None:
+    lead = Lead(phone="+19095550001", replies_sent=1, persona=Persona.BUYER, market="ontario")
+    reply = OVERSEER.decide(lead, "3 bedrooms please").reply
+    assert "assistant" not in reply and reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hola, quiero comprar en Rancho Cucamonga, ¿cuánto cuestan las casas de 4 recámaras?",
+        "Necesito vender mi casa en Upland, ¿cuánto vale?",
+        "Looking for a 4 bed in Chino Hills under 950k, pre-approved, moving in 2 months",
+        "What are prices per square foot in Upland these days, and is it a good time to buy?",
+    ],
+)
+def test_replies_fit_one_320_character_gsm7_text(text: str) -> None:
+    reply = OVERSEER.decide(Lead(phone="+19095550001"), text).reply
+    assert 0 < len(reply) <= MAX_REPLY
+    assert is_gsm7(reply), reply
+
+
+def test_gsm7_folding_keeps_spanish_letters_the_alphabet_has() -> None:
+    assert to_gsm7("¿Qué recámaras? Señor “Núñez” …") == '¿Qué recamaras? Señor "Nuñez" ...'
+
+
+def test_fit_cuts_at_a_sentence_then_a_word_never_mid_word() -> None:
+    text = "First sentence here. " + "word " * 100
+    assert fit(text, 40) == "First sentence here."
+    cut = fit("alpha beta gamma delta epsilon", 20)
+    assert cut.endswith("...") and len(cut) <= 20
+    assert cut[:-3].split()[-1] in {"alpha", "beta", "gamma"}
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "It's a safe neighborhood with good schools.",
+        "Very family-friendly street!",
+        "This one is guaranteed to appreciate.",
+        "Our commission is 2.5%.",
+        "Call the seller at (909) 555-0199.",
+        "Email them at owner@example.com",
+        "Great Christian community nearby.",
+    ],
+)
+def test_quality_gate_blocks(draft: str) -> None:
+    assert check_reply(draft, lead_phone="+19095550001")
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "The master bedroom is huge and the family room opens to the yard.",
+        "Jorge will go over his fees personally.",
+        "Text me back at +1 909 555 0001 anytime.",  # the lead's own number
+    ],
+)
+def test_quality_gate_does_not_over_block(draft: str) -> None:
+    assert check_reply(draft, lead_phone="+19095550001") == []
+
+
+def test_a_draft_that_fails_the_gate_is_escalated_never_sent() -> None:
+    # A market whose configured trend text carries steering language: the draft must not go out.
+    config = load_config()
+    market = config.markets["upland"].model_copy(update={"trend": "very safe neighborhood, great schools."})
+    catalog_markets = [market if m.key == "upland" else m for m in config.markets.values()]
+    from agents.markets import MarketCatalog
+
+    overseer = Overseer(MarketCatalog(catalog_markets))
+    decision = overseer.decide(Lead(phone="+19095550001"), "how's the market in Upland?")
+    assert decision.escalate and "compliance" in decision.reasons
+    assert "safe" not in decision.reply
+
+
+def test_the_negotiation_expert_never_sends_on_its_own() -> None:
+    decision = OVERSEER.decide(Lead(phone="+19095550001", facts=Facts(price=600_000)), "should we counter?")
+    assert decision.persona is Persona.NEGOTIATION and decision.escalate
+    assert decision.draft and decision.reply != decision.draft
