@@ -31,7 +31,7 @@ _NOT_PRICE_AFTER = re.compile(
     r"under|over|below|above|less|more|off\b|higher|lower|back|cheaper|in closing|closing|"
     r"in credits?|down\b|deposit|earnest|emd\b|a month|per month|/mo|mo\b|monthly|al mes|"
     r"a year|per year|/yr|yearly|annual|income|salary|de enganche|(?:para\s+)?(?:el\s+)?enganche|for\s+(?:the\s+)?down|"
-    r"for\s+closing|to\s+bring|de credito|de crédito|"
+    r"for\s+closing|to\s+bring|(?:in\s+)?equity|ahorrad|saved|in\s+savings|savings|de credito|de crédito|"
     r"in repairs|for repairs|repairs|de diferencia|menos|dollars? (?:a|per) month|hoa|"
     r"years?|yrs?|months?|days?|weeks?|hours?|minutes?|mins?|am\b|pm\b|o'?clock|"
     r"beds?|bedrooms?|baths?|bathrooms?|bd|br|ba\b|recamaras?|recámaras?|cuartos?|"
@@ -40,14 +40,16 @@ _NOT_PRICE_AFTER = re.compile(
 )
 # Words just before a number that make it something other than a home price.
 _NOT_PRICE_BEFORE = re.compile(
-    r"(?:credit(?: score)?(?: is| of| around| about)?|score(?: is| of)?|fico|puntaje|"
+    r"(?:credit(?: score)?(?: is| of| around| about)?|score(?: is| of)?|fico|puntaje(?: es)?(?: de)?|cr[eé]dito(?: es)?(?: de)?|"
+    r"loan(?: amount)?(?: is| of| for)?|mortgage(?: amount| balance)?(?: is| of)?|pr[eé]stamo(?: es)?(?: de)?|"
+    r"(?:neighbou?rs?|next door|down the street|comps?|similar homes?|the one)\b[^.?!]{0,25}\b(?:sold|went|listed|closed)(?: for| at)?|"
     r"down payment(?: of| is)?|deposit(?: of)?|enganche(?: de)?|emd|earnest money(?: of)?|"
     r"rent(?: is| of)?|payment(?: is| of)?|hoa(?: is| of| dues)?|dues(?: are| of)?|income(?: is| of)?|"
     r"salary(?: is| of)?|make|makes|making|by|reduce(?:d)? by|drop(?:ped)?(?: it)? by|"
     r"owe|owed|owing|still owe|payoff|pay off|balance of|loan balance|mortgage balance|debo|debemos|"
     r"credit of|credits? of|closing costs? of|repairs? of|ganamos|gano|pagamos|renta(?: de)?|"
     r"built in|since|year|zip|zip code|código postal|codigo postal|"
-    r"unit|apt|suite|#|(?:bought|purchased|paid|compramos|pagamos)(?:\s+[\w,]+){0,4}?(?:\s+for)?)"
+    r"unit|apt|suite|#|(?:bought|purchased|paid|compramos|pagamos)(?:\s+[\w,]+){0,8}?(?:\s+for)?)"
     r"(?:\s+(?:like|about|around|roughly|approximately|approx|maybe|only|just|como|unos))?\s*~?\s*$"
 )
 # Words before a bare three-digit number that make it thousands of dollars ("countered at 655").
@@ -96,7 +98,7 @@ def extract_price(text: str) -> int | None:
         start = match.start("num")
         if any(a <= start < b for a, b in address_spans):
             continue
-        before = text[max(0, match.start() - 30) : match.start()]
+        before = text[max(0, match.start() - 60) : match.start()]
         after = text[match.end() : match.end() + 25]
         raw = match.group("num")
         unit = match.group("unit")
@@ -143,7 +145,7 @@ _BEDROOMS = re.compile(
     r"recamara|recámara|habitaciones|habitacion|habitación|cuartos|cuarto|dormitorios|dormitorio|"
     r"recs|bdrs)\b"
 )
-_BEDROOMS_SLASH = re.compile(r"\b([1-9])\s*/\s*([1-9](?:\.5)?)\s*(?:ba|bath|baths)?\b(?!\s*(?:%|k\b|\d))")
+_BEDROOMS_SLASH = re.compile(r"\b([1-9])\s*/\s*([1-9](?:\.5)?)\s*(?:ba|bath|baths|s)?\b(?!\s*(?:%|k\b|\d))")
 _BATHROOMS = re.compile(
     r"\b(\d(?:\.5)?|one|two|three|four|uno|dos|tres|cuatro)\s*[- ]?\s*"
     r"(?:ba|bath|baths|bathroom|bathrooms|baño|baños|banos|bano)\b"
@@ -171,7 +173,7 @@ def extract_bedrooms(text: str) -> int | None:
         if count is not None and 0 < count <= 12:
             return count
     slash = _BEDROOMS_SLASH.search(text)
-    if slash and re.search(r"\b(?:bed|bath|ba|br|home|house|casa)", text):
+    if slash and re.search(r"\b(?:bed|bath|ba|br|home|house|casa|comps|sold)|\d/\d(?:\.5)?s\b", text):
         return int(slash.group(1))
     return None
 

@@ -71,6 +71,7 @@ class MarketCatalog:
     _zips: dict[str, str] = field(init=False, default_factory=dict)
     _exact: re.Pattern[str] = field(init=False, default=re.compile(r"(?!)"))
     _by_name: dict[str, str] = field(init=False, default_factory=dict)
+    _squashed: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for market in self.markets:
@@ -81,6 +82,7 @@ class MarketCatalog:
         # Longest names first, so "Chino Hills" wins over "Chino" and "Ontario Ranch" over "Ontario".
         self._names.sort(key=lambda item: -sum(len(w) for w in item[0]))
         self._by_name = {" ".join(words): key for words, key in self._names}
+        self._squashed = {"".join(words): key for words, key in self._names if len("".join(words)) >= 6}
         alternatives = "|".join(r"\s+".join(map(re.escape, words)) for words, _ in self._names)
         self._exact = re.compile(rf"(?<![a-záéíóúñü])(?:{alternatives})(?![a-záéíóúñü])", re.IGNORECASE)
 
@@ -97,6 +99,12 @@ class MarketCatalog:
             if zip_code in self._zips:
                 return self._zips[zip_code]
         words = _WORD.findall(lowered)
+        # Voice-to-text splits names ("up land", "Rancho Cuca Monga"): join neighbouring words.
+        for size in (2, 3):
+            for i in range(len(words) - size + 1):
+                joined = "".join(words[i : i + size])
+                if joined in self._squashed:
+                    return self._squashed[joined]
         best: tuple[int, str] | None = None
         for name, key in self._names:
             position = _find_words(words, name)

@@ -15,7 +15,7 @@ from agents.policy import escalation_reasons
 from agents.priority import score_priority
 from agents.quality import check_reply
 from agents.types import Action, Decision, Lead, Persona, Reason
-from agents.voice import holding, keyword_reply, speak
+from agents.voice import holding, keyword_reply, media_reply, speak
 
 
 class Overseer:
@@ -33,6 +33,11 @@ class Overseer:
     def decide(self, lead: Lead, text: str) -> Decision:
         """The decision for one inbound message from `lead` (its profile as known before it)."""
         language = detect_language(text, default=lead.language)
+        if not text.strip():  # a photo with no words, or an empty text
+            return Decision(
+                action=Action.REPLY, language=language, persona=lead.persona, market=lead.market,
+                facts=lead.facts, reply=media_reply(lead, language),
+            )  # fmt: skip
         action = keyword_action(text)
         if action is not None:
             return Decision(action=action, language=language, reply=keyword_reply(action, language))

@@ -41,10 +41,11 @@ NEGOTIATION = _any(
     r"\b(?:your|ur|yer|the|listing|agent|broker|realtor|buyer'?s?|seller'?s?|y'?all'?s?)\s+(?:\w+\s+)?fees?\b|\bfees?\s+(?:do\s+you|you)\b|\bflat\s+fee\b",
     r"\bwhat\s+do\s+(?:you|u|y'?all)\s+charge\b|\bhow\s+much\s+do\s+(?:you|u|y'?all)\s+(?:charge|take|get|make)\b|\b(?:your|ur)\s+(?:rates?|cut|percentage)\b|\bwhat\s+percent(?:age)?\b",
     r"\bcounter(?:[- ]?offer)?(?:s|ed|ing)?\b|\bcontra\s*ofert\w*|\bofert\w*|\bofrec(?:er|ieron|imos|emos)\b",
-    r"\b(?:an?|the|our|their|my|his|her|this|that|best|first|highest|cash|written|backup|back-up|full[- ]price|lowball|verbal|\d+|two|three|four|five|several|multiple|competing)\s+(?:[\w$.,]+\s+)?offers?\b",
+    r"\b(?:an?|the|our|their|my|his|her|this|that|best|first|highest|cash|written|backup|back-up|full[- ]price|lowball|verbal|\d+|two|three|four|five|several|multiple|competing|un|una|el|la|nuestra|nuestro)\s+(?:[\w$.,]+\s+)?offers?\b|\bput\s+in\s+(?:an?\s+offer|\$?\d)",
+    r"\b(?:drop|skip|give\s+up|waive|remove)\s+(?:our|the|my|all|any)?\s*(?:\w+\s+)?contingenc\w*\s+(?:to|so|and|if)|\bdrop\s+(?:our|the|my)\s+(?:\w+\s+)?contingenc|\bno\s+contingencies\b|\brent[- ]?backs?\b|\bpush\s+back\b(?!\s+(?:the\s+)?(?:closing|close|date))|\b(?:sellers?|buyers?|listing\s+agent|they)\s+(?:want|wants|asked|are\s+asking|is\s+asking|requested)\s+(?:a|an|us|for|to)\b",
     r"\boffers?\s+(?:at|of|for|on|came|was|were|is|are|price|deadline|in)\b|\boffered\b|\bmake\s+(?:an\s+)?offer\b|\bsubmit(?:ted)?\s+(?:an?\s+|our\s+)?offer\b",
     r"\bconcessions?\b|\b(?:seller|closing(?:[- ]cost)?|repair|buyer|lender)\s+credits?\b|\bcredits?\s+(?:for|toward|towards|back|at\s+closing)\b|\bask\s+for\s+(?:a\s+|an\s+)?(?:[\w$.,]+\s+)?credits?\b|\b\$?\d+(?:\.\d+)?k?\s+(?:credit|concession)\b",
-    r"\bbaj(?:e|en|ar)\s+(?:el\s+)?precio\b|\bpedir(?:le|les)?\s+que\b|\b(?:apprais\w*)\s+(?:gap|came\s+(?:in\s+)?(?:\S+\s+)?low|(?:is|was)\s+low)|\bcover\s+the\s+gap\b",
+    r"\bbaj(?:e|en|ar)\s+(?:el\s+)?precio\b|\bpedir(?:le|les)?\s+que\b|\b(?:apprais\w*)\s+(?:gap|came\s+(?:in\s+)?(?:\S+\s+)?low|(?:is|was)\s+low)|\bcover\s+the\s+gap\b|\bcovers?\s+the\s+(?:appraisal\s+)?gap\b|\bcame\s+in\s+(?:\S+\s+)?(?:low|under|short|below)\b",
     r"\bsellers?\s+(?:to\s+)?(?:pay|cover|fix|repair|credit|contribute)\b|\b(?:ask|get|make|have)\s+(?:the\s+)?(?:sellers?|buyers?|owners?)\s+(?:to\s+)?(?:pay|cover|fix|repair|lower|drop|come\s+down)\b|\bbuyers?\s+(?:to\s+)?(?:pay|cover)\s+(?:for|the|closing)\b",
     r"\bask(?:ing)?\s+(?:the\s+)?(?:sellers?|buyers?|owners?|them|him|her|listing\s+agent)\s+(?:to\s+(?:replace|fix|repair|pay|cover|credit|lower|drop|reduce|include|leave|come\s+down|contribute|extend)|for\s+(?:a\s+|an?\s+|\$)?)",
     r"\b(?:buyers?|sellers?)\s+(?:wants?|asked|asking|requested|is\s+asking|are\s+asking)\s+(?:us|me|for)\b|\b(?:cover|pay|contribute)\s+(?:for\s+)?(?:\d+\s*%\s+of\s+|some\s+of\s+|part\s+of\s+|half\s+of\s+)?(?:their|the\s+buyer'?s|the\s+seller'?s|his|her)\s+closing\s+costs\b",
@@ -59,7 +60,8 @@ NEGOTIATION = _any(
 COMPLIANCE = _any(
     # legal and tax advice
     r"\blegal(?:ly)?\b|\billegal\b|\blawyer\b|\battorney\b|\bsue\b|\bsuing\b|\blawsuit\b|\blitigation\b|\bis\s+it\s+against\s+the\s+law\b|\babogad[oa]\b|\bdemandar\b",
-    r"\btax(?:es)?\b|\bcapital\s+gains?\b|\b1031\b|\bwrite[- ]?offs?\b|\bdeduct(?:ible|ion)?\b|\birs\b|\bimpuestos?\b",
+    r"\bcapital\s+gains?\b|\b1031\b|\bwrite[- ]?offs?\b|\bdeduct(?:ible|ion|ions)?\b|\birs\b|\btaxed\b|\btax\s+(?:advice|implications?|consequences?|benefits?|break|bill|purposes|credit|hit|liabilit\w*|exempt\w*|questions?|situation|strategy|wise|reassessment|basis|deferral)\b|\b(?:pay|owe|avoid|save\s+on|reduce|lower)\s+(?:\w+\s+)?tax(?:es)?\b|\btaxes\s+(?:on|if|when)\b|\bprop(?:osition)?\s*1[39]\b|\bimpuestos?\b(?!\s+y\s+seguro)",
+    r"\b(?:need|have|tenemos|necesitamos|required)\s+(?:\w+\s+){0,3}(?:probate|sucesi[oó]n)\b|\b(?:pasar|go)\s+(?:por|through)\s+(?:el\s+|a\s+)?probate\b|\bprobate\s+(?:process|court|attorney|required|needed)\b|\btestamento\b",
     # disclosures and evictions
     r"\b(?:have|need|required|obligated)\s+to\s+(?:tell|inform|let\s+know|mention)\s+(?:the\s+)?(?:buyers?|them|anyone)\b|\btell\s+(?:the\s+)?buyers?\s+about\b|\bdisclos(?:e|ed|ing|ure|ures)\b|\bdivulgar\b|\brevelar\b|\bdied\b|\bdeath\b|\bmurder(?:ed)?\b|\bsuicide\b|\bhaunted\b|\bmuri[oó]\b",
     r"\bevict(?:ion|ions|ed|ing)?\b|\bdesalo(?:jo|jar)\b|\bkick\s+(?:out\s+)?(?:the|my|our)\s+tenants?\b|\btenants?\s+(?:won'?t|refuse\s+to)\s+leave\b|\bsquatters?\b",
@@ -69,7 +71,7 @@ COMPLIANCE = _any(
     r"\bde\s+otros?\s+pa[ií]s(?:es)?\b|\bextranjer\w*|\bnacionalidad\b|\braza\b|\breligi[oó]n\b|\b(?:from|of)\s+(?:another|other)\s+countr(?:y|ies)\b|\bforeign(?:ers|\s+buyers?)\b",
     r"\b(?:male|female|men|women|straight)\s+(?:buyers?|tenants?|renters?|only|roommates?)\b|\bonly\s+(?:to\s+)?(?:men|women|males|females|a\s+man|a\s+woman)\b|\bgender\b",
     r"\bimmigrants?\b|\bimmigration\b|\bnational\s+origin\b|\billegals\b|\bforeigners\b|\bhispanics?\b|\blatin[oa]s?\b|\bmexicans\b|\basians\b|\bblacks\b|\bwhites\b|\b(?:black|white|asian|hispanic|latino|mexican|chinese|indian|arab)\s+(?:people|famil(?:y|ies)|neighbou?rhoods?|areas?|community|communities|buyers?|tenants?|folks)\b|\binmigrantes?\b|\bextranjeros\b",
-    r"\b(?:no|without|fewer|less|many|lots\s+of|a\s+lot\s+of|full\s+of|refuse|avoid|don'?t\s+want|hate)\s+(?:\w+\s+)?(?:kids|children|families|babies|teenagers)\b|\b(?:buyers?|tenants?|renters?|people|neighbou?rs?|couples?|families)\s+with\s+(?:\w+\s+)?(?:kids|children|babies)\b|\bfamilial\s+status\b|\bfamily[- ]friendly\b|\badults?\s+only\b|\bpregnan(?:t|cy)\b|\bsin\s+niños\b|\bsin\s+ninos\b",
+    r"\b(?:no|without|fewer|less|many|lots\s+of|a\s+lot\s+of|full\s+of|refuse|avoid|don'?t\s+want|hate)\s+(?:\w+\s+)?(?:kids|children|families|babies|teenagers)\b|\b(?:buyers?|tenants?|renters?|people|neighbou?rs?|couples?|families)\s+with\s+(?:\w+\s+)?(?:kids|children|babies)\b|\bfamilial\s+status\b|\bfamily[- ]friendly\b|\bgood\s+(?:area|neighbou?rhood|place|city|town|fit)\s+for\s+(?:a\s+|an\s+)?(?:young\s+|old\s+|older\s+|single\s+|retired\s+|elderly\s+|gay\s+|big\s+)?(?:couples?|famil(?:y|ies)|kids|children|singles?|retirees|seniors|people\s+like\s+us|women|men)\b|\badults?\s+only\b|\bpregnan(?:t|cy)\b|\bsin\s+niños\b|\bsin\s+ninos\b",
     r"\bdisab(?:led|ility|ilities)\b|\bhandicap(?:ped)?\b|\bwheelchair\b|\bsection\s*8\b|\bservice\s+(?:dog|animal)\b|\bemotional\s+support\b|\bdiscapacit",
     r"\bgay\b|\blesbian\b|\blgbt\w*\b|\btransgender\b|\bsexual\s+orientation\b|\bsingle\s+(?:moms?|mothers|women|men)\b|\bold\s+people\b|\bseniors?\s+only\b|\bdiscriminat",
     # rule-breaking: prompt injection, guarantees, other people's data
@@ -85,6 +87,7 @@ UNHAPPY_CLIENT = _any(
     r"\bunacceptable\b|\bunprofessional\b|\bincompetent\b|\buseless\b|\bridiculous\b|\bwaste\s+of\s+(?:my\s+|our\s+)?time\b|\bfed\s+up\b|\bsick\s+(?:and\s+tired\s+)?of\b|\btired\s+of\s+waiting\b|\bhad\s+enough\b",
     r"\b(?:terrible|horrible|awful|worst|bad|poor|lousy)\s+(?:service|experience|communication|job|agent|team|help)\b|\byou(?:'re|\s+are|\s+guys\s+are)\s+(?:terrible|horrible|awful|the\s+worst|useless|a\s+joke)\b",
     r"\b(?:nobody|no\s+one|noone|no-one)\s+(?:has\s+|ever\s+|even\s+)?(?:answer|respond|call|got\s+back|gets\s+back|return|repl|reach|help|follow|contact)\w*",
+    r"\b(?:third|second|fourth|fifth|\d+(?:st|nd|rd|th))\s+time\s+(?:i'?m\s+|i\s+am\s+|we'?re\s+|i'?ve\s+|we'?ve\s+)?(?:asking|asked|calling|called|texting|texted|requesting)\b|\bdoes\s+anyone\s+(?:over\s+there\s+)?(?:actually\s+|even\s+)?(?:read|care|work|answer|listen)\b|\bkeep\s+(?:asking|calling|texting)\b|\b(?:zero|no|not\s+one|not\s+a\s+single)\s+(?:offers|showings|calls|interest)\b[^?]*\b(?:great|nice|brilliant|impressive|wonderful|fantastic)\b|\bthanks\s+for\s+nothing\b|\breally\s+impressive\b",
     r"\bnever\s+(?:heard\s+back|got\s+back|called\s+(?:me\s+)?back|respond\w*|answer\w*|replied)\b|\bhaven'?t\s+heard\s+(?:back|from|anything)\b|\bstill\s+(?:no\s+(?:answer|response|reply|call)|waiting\s+(?:for|on)\s+(?:a|an|your|someone))\b|\bno\s+(?:response|reply|answer)\s+(?:from|yet|to)\b|\bignor(?:ed|ing)\s+(?:me|us|my|our)\b",
     r"\b(?:fire|firing|fired|dump|dumping)\s+(?:you|y'?all|your)\b|\bswitch(?:ing)?\s+(?:to\s+(?:another|a\s+different|a\s+new)\s+)?(?:agents?|realtors?|brokers?|brokerages?)\b|\b(?:find|get|hire|go\s+with|going\s+with|went\s+with|use|try)\s+(?:another|a\s+different|a\s+new|a\s+better)\s+(?:agent|realtor|broker|team|company)\b|\b(?:go|going|went)\s+with\s+(?:another|a\s+different|someone\s+else|a\s+new)\b",
     r"\bcancel\s+(?:the|our|my|this)\s+(?:listing|contract|agreement)\b|\bcomplain\w*|\bcomplaint\b|\blost\s+(?:all\s+)?(?:trust|faith|confidence)\b|\bfed\s+up\b",
@@ -98,13 +101,14 @@ _PATTERNS = (
     (Reason.UNHAPPY_CLIENT, UNHAPPY_CLIENT),
 )
 
-# "do you offer ..." asks about services; "offer" alone there is not a deal.
-_SERVICE_OFFER = re.compile(r"\b(?:do|does|can)\s+(?:you|y'?all|jorge|the\s+team)\s+offer\b")
+# Phrases that look like a reason and are not: "do you offer ..." asks about services; a
+# "Closing Disclosure" is a loan document, not a seller's disclosure.
+_NEUTRAL = re.compile(r"\b(?:do|does|can)\s+(?:you|y'?all|jorge|the\s+team)\s+offer\b|\bclosing\s+disclosures?\b")
 
 
 def escalation_reasons(text: str, price: int | None) -> list[Reason]:
     """Every policy reason the message (and the lead's known price) triggers, in policy order."""
-    probe = _SERVICE_OFFER.sub(" ", text.lower())
+    probe = _NEUTRAL.sub(" ", text.lower())
     reasons = [reason for reason, pattern in _PATTERNS if pattern.search(probe)]
     if price is not None and price >= HIGH_VALUE_PRICE:
         reasons.append(Reason.HIGH_VALUE)

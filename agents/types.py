@@ -79,6 +79,9 @@ class Message(BaseModel):
     sid: str | None = None
     media: list[str] = Field(default_factory=list)
     decision: dict[str, Any] | None = None
+    key: str | None = None  # outbound: the idempotency key it was sent under
+    opt_out_type: str | None = None  # inbound: Twilio Advanced Opt-Out's verdict (STOP/START/HELP)
+    error: str | None = None
 
 
 class Lead(BaseModel):

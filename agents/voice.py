@@ -57,6 +57,11 @@ def holding(lead: Lead, language: Language, reasons: list[Reason]) -> str:
     return _finish(f"{language.value}/holding.j2", context)
 
 
+def media_reply(lead: Lead, language: Language) -> str:
+    """The answer to a photo (or an empty text): thanks, and an invitation to say more."""
+    return _finish(f"{language.value}/photo.j2", {"first": lead.is_new, "name": lead.name})
+
+
 def keyword_reply(action: Action, language: Language) -> str:
     """The carrier-required answer to STOP, START or HELP."""
     return _finish(f"{language.value}/{action.value}.j2", {})

@@ -4,7 +4,15 @@ Layout (`{phone}` is a Redis Cluster hash tag, so one lead's keys live in one sl
 
     <prefix>:lead:{+19095550100}            hash   profile fields, JSON-encoded
     <prefix>:lead:{+19095550100}:messages   list   messages, oldest first, JSON
+    <prefix>:lead:{+19095550100}:pending    list   inbound messages not yet answered, JSON
+    <prefix>:lead:{+19095550100}:sid:<Sid>  string an inbound MessageSid seen (dedupe, 7 days)
+    <prefix>:lead:{+19095550100}:status     hash   outbound sid -> latest delivery status
+    <prefix>:lead:{+19095550100}:lock       string the worker processing this lead (expires)
+    <prefix>:lead:{+19095550100}:out:<key>  string an outbound message claimed (idempotency)
+    <prefix>:lead:{+19095550100}:cap:<day>  string bot messages sent that day
     <prefix>:leads                          zset   phone -> last activity (epoch seconds)
+    <prefix>:sid:<OutboundSid>              string outbound sid -> phone (status callbacks)
+    <prefix>:kill                           string set: all bot sends are stopped
 
 Decisions read only the last `window` messages, so work per message does not grow with the
 length of a conversation.
@@ -20,6 +28,38 @@ from redis.asyncio import Redis
 from agents.types import Lead, Message, Owner
 
 DEFAULT_WINDOW = 12
+WEEK = 7 * 24 * 3600
+
+# Store an inbound message exactly once: dedupe by MessageSid, append to the conversation and to
+# the pending list, and touch the index, all in one atomic step (no half-written state).
+_RECORD_INBOUND = """
+if ARGV[1] ~= '' and redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[4]) == false then
+  return 0
+end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[5])
+return 1
+"""
+
+# Delivery statuses only move forward: a late "sent" never overwrites "delivered".
+_STATUS_RANK = {"accepted": 0, "queued": 0, "scheduled": 0, "dry_run": 1, "sending": 1, "sent": 2,
+                "receiving": 2, "received": 3, "delivered": 3, "undelivered": 3, "failed": 3, "read": 4,
+                "canceled": 3}  # fmt: skip
+_SET_STATUS = (
+    "local ranks = {"
+    + ", ".join(f"{name} = {rank}" for name, rank in _STATUS_RANK.items())
+    + """}
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current and (ranks[ARGV[2]] or 0) <= (ranks[current] or 0) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+"""
+)
+_UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 OWNERSHIP_FIELDS = frozenset({"owner", "assigned_to"})
 
 
@@ -73,6 +113,69 @@ class LeadStore:
         if assigned_to is not None:
             fields["assigned_to"] = json.dumps(assigned_to)
         await self.redis.hset(self.lead_key(phone), mapping=fields)
+
+    async def record_inbound(self, phone: str, message: Message) -> bool:
+        """Store an inbound message and queue it for an answer; False when its sid was seen before."""
+        lead = self.lead_key(phone)
+        keys = [f"{lead}:sid:{message.sid or ''}", self.messages_key(phone), f"{lead}:pending", self.index_key]
+        args = [message.sid or "", message.model_dump_json(), message.at.timestamp(), WEEK, phone]
+        return bool(await self.redis.eval(_RECORD_INBOUND, len(keys), *keys, *args))
+
+    async def pending(self, phone: str) -> list[Message]:
+        raw = await self.redis.lrange(f"{self.lead_key(phone)}:pending", 0, -1)
+        return [Message.model_validate_json(item) for item in raw]
+
+    async def drop_pending(self, phone: str, count: int) -> None:
+        """Forget the first `count` pending messages once they are answered."""
+        await self.redis.ltrim(f"{self.lead_key(phone)}:pending", count, -1)
+
+    async def lock(self, phone: str, token: str, seconds: float) -> bool:
+        return bool(await self.redis.set(f"{self.lead_key(phone)}:lock", token, nx=True, px=int(seconds * 1000)))
+
+    async def unlock(self, phone: str, token: str) -> None:
+        await self.redis.eval(_UNLOCK, 1, f"{self.lead_key(phone)}:lock", token)
+
+    async def claim_outbound(self, phone: str, key: str) -> bool:
+        """True once per outbound key: a retried job never sends the same reply twice."""
+        return bool(await self.redis.set(f"{self.lead_key(phone)}:out:{key}", "sending", nx=True, ex=WEEK))
+
+    async def release_outbound(self, phone: str, key: str) -> None:
+        """The send failed before reaching the carrier: let a retry claim it again."""
+        await self.redis.delete(f"{self.lead_key(phone)}:out:{key}")
+
+    async def count_sent_today(self, phone: str, day: str) -> int:
+        raw = await self.redis.get(f"{self.lead_key(phone)}:cap:{day}")
+        return int(raw or 0)
+
+    async def add_sent_today(self, phone: str, day: str) -> None:
+        key = f"{self.lead_key(phone)}:cap:{day}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, 2 * 24 * 3600)
+            await pipe.execute()
+
+    async def link_sid(self, sid: str, phone: str) -> None:
+        await self.redis.set(f"{self.prefix}:sid:{sid}", phone, ex=30 * 24 * 3600)
+
+    async def phone_for_sid(self, sid: str) -> str | None:
+        value = await self.redis.get(f"{self.prefix}:sid:{sid}")
+        return str(value) if value is not None else None
+
+    async def set_status(self, phone: str, sid: str, status: str) -> bool:
+        """Record a delivery status unless a later one is already there."""
+        return bool(await self.redis.eval(_SET_STATUS, 1, f"{self.lead_key(phone)}:status", sid, status))
+
+    async def statuses(self, phone: str) -> dict[str, str]:
+        return dict(await self.redis.hgetall(f"{self.lead_key(phone)}:status"))
+
+    async def kill_switch(self) -> bool:
+        return bool(await self.redis.exists(f"{self.prefix}:kill"))
+
+    async def set_kill_switch(self, on: bool) -> None:
+        if on:
+            await self.redis.set(f"{self.prefix}:kill", "1")
+        else:
+            await self.redis.delete(f"{self.prefix}:kill")
 
     async def append(self, phone: str, message: Message) -> int:
         """Add a message to the conversation; returns its index (0 = first)."""
