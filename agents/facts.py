@@ -134,7 +134,9 @@ def extract_price(text: str) -> int | None:
         return candidates[-1]
     spoken = _SPOKEN.search(text)  # "around 6 fifty" is how people say $650k
     if spoken:
-        return int(spoken.group(1)) * 100_000 + _TENS[spoken.group(2).lower()] * 10_000 + (5_000 if spoken.group(3) else 0)
+        return (
+            int(spoken.group(1)) * 100_000 + _TENS[spoken.group(2).lower()] * 10_000 + (5_000 if spoken.group(3) else 0)
+        )
     return None
 
 
@@ -159,7 +161,9 @@ def _count(word: str) -> int | None:
     return _NUMBER_WORDS.get(word)
 
 
-_WANT = re.compile(r"(?:want|need|looking|look|searching|prefer|at least|minimum|busco|quiero|necesito|buscamos)\b[^.?!]{0,25}$")
+_WANT = re.compile(
+    r"(?:want|need|looking|look|searching|prefer|at least|minimum|busco|quiero|necesito|buscamos)\b[^.?!]{0,25}$"
+)
 
 
 def extract_bedrooms(text: str) -> int | None:

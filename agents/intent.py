@@ -23,66 +23,195 @@ def _cues(*pairs: tuple[str, int]) -> Cues:
 CUES: Mapping[Persona, Cues] = {
     Persona.NEGOTIATION: _cues(
         (r"\bcounter(?:[- ]?offer)?(?:s|ed|ing)?\b|\bcontra\s*ofert\w*", 4),
-        (r"\bwaiv(?:e|ing|ed)\b|\b(?:drop|skip|give\s+up)\s+(?:our|the|my|all|any)?\s*(?:\w+\s+)?contingenc|\bno\s+contingencies\b|\bput\s+in\s+(?:an?\s+offer|\$?\d)|\bhacer\s+(?:un|una)\s+(?:offer|oferta)\b", 6),
-        (r"\brent[- ]?backs?\b|\bpush\s+back\b(?!\s+(?:the\s+)?(?:closing|close|date))|\b(?:sellers?|buyers?|listing\s+agent)\s+(?:want|wants|asked|are\s+asking|is\s+asking|requested|hinted)\b|\bfrontrunner\b", 5),
+        (
+            r"\bwaiv(?:e|ing|ed)\b|\b(?:drop|skip|give\s+up)\s+(?:our|the|my|all|any)?\s*(?:\w+\s+)?contingenc|\bno\s+contingencies\b|\bput\s+in\s+(?:an?\s+offer|\$?\d)|\bhacer\s+(?:un|una)\s+(?:offer|oferta)\b",
+            6,
+        ),
+        (
+            r"\brent[- ]?backs?\b|\bpush\s+back\b(?!\s+(?:the\s+)?(?:closing|close|date))|\b(?:sellers?|buyers?|listing\s+agent)\s+(?:want|wants|asked|are\s+asking|is\s+asking|requested|hinted)\b|\bfrontrunner\b",
+            5,
+        ),
         (r"\bcovers?\s+the\s+(?:appraisal\s+)?gap\b|\bcame\s+in\s+(?:\S+\s+)?(?:low|under|short|below)\b", 7),
-        (r"\b(?:received|got|have|get|making|make|submit(?:ted)?|write|wrote|send|sent|accept(?:ed)?|reject(?:ed)?|multiple|an?|our|their|the|best|highest|cash|backup|lowball|full[- ]price)\s+(?:an?\s+)?offers?\b|\boffers?\s+(?:at|of|for|came|was|were|price|deadline)\b|\boffered\b|\b(?:\d+|two|three|four|five|several|multiple|competing|un|una)\s+offers?\b|\bofert\w*|\bofrec", 3),
-        (r"\bask\s+for\s+(?:a\s+|an\s+)?(?:[\w$.,]+\s+)?credits?\b|\b\$?\d+(?:\.\d+)?k?\s+(?:credit|concession)\b|\bbaj(?:e|en|ar)\s+(?:el\s+)?precio\b|\bpedir(?:le|les)?\s+que\b|\b(?:apprais\w*)\s+(?:gap|came\s+(?:in\s+)?(?:\S+\s+)?low|(?:is|was)\s+low)|\bcover\s+the\s+gap\b", 5),
-        (r"\bconcessions?\b|\b(?:seller|closing(?:[- ]cost)?|repair)\s+credits?\b|\bcredits?\s+(?:for|toward|towards|back|at\s+closing)\b", 3),
-        (r"\bsellers?\s+(?:to\s+)?(?:pay|cover|fix|repair|credit|contribute)\b|\b(?:ask|get|make|have)\s+(?:the\s+)?(?:sellers?|owners?)\s+(?:to\s+)?(?:pay|cover|fix|repair|lower|drop|come\s+down)\b", 4),
-        (r"\bask(?:ing)?\s+(?:the\s+)?(?:sellers?|buyers?|owners?|them|him|her|listing\s+agent)\s+(?:to\s+(?:replace|fix|repair|pay|cover|credit|lower|drop|reduce|include|leave|come\s+down|contribute|extend)|for\s+(?:a\s+|an?\s+|\$)?)|\b(?:buyers?|sellers?)\s+(?:wants?|asked|asking|requested|is\s+asking|are\s+asking)\s+(?:us|me|for)\b|\b(?:cover|pay|contribute)\s+(?:for\s+)?(?:\d+\s*%\s+of\s+|some\s+of\s+|part\s+of\s+|half\s+of\s+)?(?:their|the\s+buyer'?s|the\s+seller'?s|his|her)\s+closing\s+costs\b|\bpedir(?:le|les)?\s+al\s+(?:vendedor|comprador|due[ñn]o)|\b(?:vendedor|comprador)\w*\s+(?:que\s+)?pague", 5),
-        (r"\bnegotiat|\brenegotiat|\bnegociar\b|\bbest\s+and\s+final\b|\bhighest\s+and\s+best\b|\bbidding\s+war\b|\bescalation\s+clause\b", 4),
-        (r"\b(?:offer\w*|pay|paying|go|going|bid\w*|come\s+in|counter\w*)\s+(?:\S+\s+){0,2}(?:over|under|above|below)\s+(?:the\s+)?(?:asking|list)(?:\s+price)?\b|\blowball|\bshould\s+(?:we|i)\s+accept\b|\bcounter\s+or\s+accept\b|\brepair\s+requests?\b|\bask\s+for\s+repairs\b", 3),
-        (r"\b(?:lower|drop|reduce)\s+(?:the|their|his|her)\s+(?:price|asking)\b|\bcome\s+down\s+on\b|\bbajar\s+el\s+precio\b", 3),
+        (
+            r"\b(?:received|got|have|get|making|make|submit(?:ted)?|write|wrote|send|sent|accept(?:ed)?|reject(?:ed)?|multiple|an?|our|their|the|best|highest|cash|backup|lowball|full[- ]price)\s+(?:an?\s+)?offers?\b|\boffers?\s+(?:at|of|for|came|was|were|price|deadline)\b|\boffered\b|\b(?:\d+|two|three|four|five|several|multiple|competing|un|una)\s+offers?\b|\bofert\w*|\bofrec",
+            3,
+        ),
+        (
+            r"\bask\s+for\s+(?:a\s+|an\s+)?(?:[\w$.,]+\s+)?credits?\b|\b\$?\d+(?:\.\d+)?k?\s+(?:credit|concession)\b|\bbaj(?:e|en|ar)\s+(?:el\s+)?precio\b|\bpedir(?:le|les)?\s+que\b|\b(?:apprais\w*)\s+(?:gap|came\s+(?:in\s+)?(?:\S+\s+)?low|(?:is|was)\s+low)|\bcover\s+the\s+gap\b",
+            5,
+        ),
+        (
+            r"\bconcessions?\b|\b(?:seller|closing(?:[- ]cost)?|repair)\s+credits?\b|\bcredits?\s+(?:for|toward|towards|back|at\s+closing)\b",
+            3,
+        ),
+        (
+            r"\bsellers?\s+(?:to\s+)?(?:pay|cover|fix|repair|credit|contribute)\b|\b(?:ask|get|make|have)\s+(?:the\s+)?(?:sellers?|owners?)\s+(?:to\s+)?(?:pay|cover|fix|repair|lower|drop|come\s+down)\b",
+            4,
+        ),
+        (
+            r"\bask(?:ing)?\s+(?:the\s+)?(?:sellers?|buyers?|owners?|them|him|her|listing\s+agent)\s+(?:to\s+(?:replace|fix|repair|pay|cover|credit|lower|drop|reduce|include|leave|come\s+down|contribute|extend)|for\s+(?:a\s+|an?\s+|\$)?)|\b(?:buyers?|sellers?)\s+(?:wants?|asked|asking|requested|is\s+asking|are\s+asking)\s+(?:us|me|for)\b|\b(?:cover|pay|contribute)\s+(?:for\s+)?(?:\d+\s*%\s+of\s+|some\s+of\s+|part\s+of\s+|half\s+of\s+)?(?:their|the\s+buyer'?s|the\s+seller'?s|his|her)\s+closing\s+costs\b|\bpedir(?:le|les)?\s+al\s+(?:vendedor|comprador|due[ñn]o)|\b(?:vendedor|comprador)\w*\s+(?:que\s+)?pague",
+            5,
+        ),
+        (
+            r"\bnegotiat|\brenegotiat|\bnegociar\b|\bbest\s+and\s+final\b|\bhighest\s+and\s+best\b|\bbidding\s+war\b|\bescalation\s+clause\b",
+            4,
+        ),
+        (
+            r"\b(?:offer\w*|pay|paying|go|going|bid\w*|come\s+in|counter\w*)\s+(?:\S+\s+){0,2}(?:over|under|above|below)\s+(?:the\s+)?(?:asking|list)(?:\s+price)?\b|\blowball|\bshould\s+(?:we|i)\s+accept\b|\bcounter\s+or\s+accept\b|\brepair\s+requests?\b|\bask\s+for\s+repairs\b",
+            3,
+        ),
+        (
+            r"\b(?:lower|drop|reduce)\s+(?:the|their|his|her)\s+(?:price|asking)\b|\bcome\s+down\s+on\b|\bbajar\s+el\s+precio\b",
+            3,
+        ),
     ),
     Persona.TRANSACTION: _cues(
         (r"\bescrow\b|\bclose\s+of\s+escrow\b|\bcoe\b|\bdep[oó]sito\s+en\s+garant[ií]a\b", 4),
-        (r"\bappraisal\s+(?:appointment|date|day|report|came|is|was|scheduled|done|results?|value)\b|\b(?:when|what\s+time)\s+is\s+the\s+(?:appraisal|inspection|closing|signing|walk[- ]?through|final\s+walk)", 4),
+        (
+            r"\bappraisal\s+(?:appointment|date|day|report|came|is|was|scheduled|done|results?|value)\b|\b(?:when|what\s+time)\s+is\s+the\s+(?:appraisal|inspection|closing|signing|walk[- ]?through|final\s+walk)",
+            4,
+        ),
         (r"\bappraisal\b|\bappraiser\b|\btasaci[oó]n\b|\baval[uú]o\b", 2),
         (r"\binspection\b|\binspector\b|\binspecci[oó]n\b", 2),
-        (r"\bnotary\b|\bnotario\b|\bsign(?:ing)?\s+(?:the\s+)?(?:docs|documents|papers|paperwork|loan)\b|\b(?:the|our)\s+signing\b|\bsigning\s+(?:appointment|date|time)\b", 4),
+        (
+            r"\bnotary\b|\bnotario\b|\bsign(?:ing)?\s+(?:the\s+)?(?:docs|documents|papers|paperwork|loan)\b|\b(?:the|our)\s+signing\b|\bsigning\s+(?:appointment|date|time)\b",
+            4,
+        ),
         (r"\bsigning\b|\bfirma(?:r)?\b", 2),
-        (r"\b(?:bring|need|wire)\s+(?:\w+\s+){0,3}(?:to|at|for)\s+closing\b|\bcash\s+to\s+close\b|\bclosing\s+(?:costs?\s+)?estimate\b|\bclos(?:e|ing)\s+(?:on|by)\s+(?:the\s+)?\d|\bon\s+track\s+to\s+close\b", 4),
-        (r"\bcontingenc(?:y|ies)\s+(?:expire|removal|remove|deadline|period|date)|\b(?:remove|removal\s+of)\s+(?:the\s+)?contingenc|\bcontingenc(?:y|ies)\b", 3),
-        (r"\bclosing\s+(?:date|day|docs|documents|disclosure|appointment|statement|time)\b|\bwhen\s+(?:do|are|will|can)\s+(?:we|i)\s+close\b|\bclose\s+on\s+time\b|\bfecha\s+de\s+cierre\b|\bel\s+cierre\b", 4),
-        (r"\btitle\s+(?:company|report|insurance|officer)\b|\bprelim\b|\bunderwriting\b|\bunderwriter\b|\bclear\s+to\s+close\b|\bloan\s+(?:docs|documents|approval|status|funded|funding)\b|\bfunding\b|\brecord(?:ed|ing)\b", 3),
-        (r"\bwalk[- ]?through\b|\bkeys\b|\bllaves\b|\bmove[- ]in\s+date\b|\bpossession\b|\bwire\b|\bwiring\b|\bearnest\s+money\b|\bemd\b|\bhoa\s+(?:docs|documents)\b|\bbank\s+statements?\b|\bpay\s*stubs?\b|\blender\s+(?:wants|needs|asked|requested|is\s+asking)\b|\bt[ií]tulo\b|\bpreliminar\b|\bcerrar\s+(?:antes|el|para|a\s+tiempo)\b|\brate\s+lock\b", 3),
+        (
+            r"\b(?:bring|need|wire)\s+(?:\w+\s+){0,3}(?:to|at|for)\s+closing\b|\bcash\s+to\s+close\b|\bclosing\s+(?:costs?\s+)?estimate\b|\bclos(?:e|ing)\s+(?:on|by)\s+(?:the\s+)?\d|\bon\s+track\s+to\s+close\b",
+            4,
+        ),
+        (
+            r"\bcontingenc(?:y|ies)\s+(?:expire|removal|remove|deadline|period|date)|\b(?:remove|removal\s+of)\s+(?:the\s+)?contingenc|\bcontingenc(?:y|ies)\b",
+            3,
+        ),
+        (
+            r"\bclosing\s+(?:date|day|docs|documents|disclosure|appointment|statement|time)\b|\bwhen\s+(?:do|are|will|can)\s+(?:we|i)\s+close\b|\bclose\s+on\s+time\b|\bfecha\s+de\s+cierre\b|\bel\s+cierre\b",
+            4,
+        ),
+        (
+            r"\btitle\s+(?:company|report|insurance|officer)\b|\bprelim\b|\bunderwriting\b|\bunderwriter\b|\bclear\s+to\s+close\b|\bloan\s+(?:docs|documents|approval|status|funded|funding)\b|\bfunding\b|\brecord(?:ed|ing)\b",
+            3,
+        ),
+        (
+            r"\bwalk[- ]?through\b|\bkeys\b|\bllaves\b|\bmove[- ]in\s+date\b|\bpossession\b|\bwire\b|\bwiring\b|\bearnest\s+money\b|\bemd\b|\bhoa\s+(?:docs|documents)\b|\bbank\s+statements?\b|\bpay\s*stubs?\b|\blender\s+(?:wants|needs|asked|requested|is\s+asking)\b|\bt[ií]tulo\b|\bpreliminar\b|\bcerrar\s+(?:antes|el|para|a\s+tiempo)\b|\brate\s+lock\b",
+            3,
+        ),
         (r"\bclosing\b(?!\s+costs?)|\bcierre\b", 2),
         (r"\bdeadline\b|\bpaperwork\b|\bdocuments?\b|\bdocs\b|\bdocumentos\b", 1),
     ),
     Persona.LISTING: _cues(
-        (r"\bsell(?:ing)?\s+(?:my|our|the|this|it|a|his|her|their)\b|\bsell\s+for\b|\bto\s+sell\b|\bselling\b|\bsell\b|\bsold\s+by\b|\b(?:you|jorge|y'?all)\s+sell\b|\bhoping\s+to\s+get\b|\b(?:isn'?t|not|hasn'?t|never|wasn'?t)\s+(?:been\s+)?sold\b", 3),
-        (r"\blist(?:ing)?\s+(?:my|our|the|this|it|a)\s+(?:house|home|condo|place|property|townhouse|townhome)\b|\blist\s+(?:my|our|it)\b|\b(?:my|our)\s+listing\b|\blist\s+(?:it|with\s+(?:you|jorge))\b|\bready\s+to\s+list\b|\blist\s+(?:it\s+)?(?:at|for)\b|\bthinking\s+(?:of\s+|about\s+)?list(?:ing)?\b|\blisting\s+(?:agreement|agent|appointment)\b|\bput\s+(?:it|my|our)\b[^.?!]{0,20}\bon\s+the\s+market\b", 4),
-        (r"\b(?:what(?:'s|\s+is)|how\s+much\s+is)\s+(?:my|our)\s+(?:home|house|condo|place|property|townhouse)\s+worth\b|\b(?:my|our)\s+(?:home|house|condo|place|property)(?:'s)?\s+(?:value|worth)\b|\b(?:my|our)\s+(?:home|house|condo|place|property|townhouse|\d\s*(?:br|bd|bed\w*))\b[^.?!]{0,40}\bworth\b|\bhow\s+much\s+(?:could|can|would|will)\s+(?:i|we)\s+get\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\b(?:go|sell|list)\s+for\b|\bhome\s+value\b|\bvalue\s+of\s+(?:my|our)\b|\b(?:should|would|could|must)\s+be\s+worth\b|\bcma\b|\bcomps\s+for\s+(?:my|our)\b", 3),
-        (r"\brepaint|\bstag(?:e|ing)\b|\bcurb\s+appeal\b|\bbefore\s+(?:selling|listing|we\s+sell|i\s+sell)\b|\bopen\s+house\s+for\s+(?:my|our)\b|\bphotos?\s+of\s+(?:my|our)\b", 3),
-        (r"\bvend(?:er|o|emos|iendo|imos)(?:le|la|lo|les)?\b|\bventa\s+de\s+(?:mi|nuestra)\b|\bcu[aá]nto\s+vale\s+(?:mi|nuestra)\b", 4),
-        (r"\bcommissions?\b|\bcomisi[oó]n\b|\bcobr(?:an|a)\b|\bwhat\s+do\s+(?:you|u)\s+charge\b|\blisting\s+fee\b|\bflat\s+fee\b", 2),
-        (r"\bvaluation\b|\bponer(?:la|lo)?\s+a\s+la\s+venta\b|\ba\s+la\s+venta\b|\b(?:want|get|need|asking|hoping\s+for)\s+(?:at\s+least\s+)?(?:\$?\d[\d,.]*k?|around|about)\b[^.?!]{0,15}\bfor\s+(?:it|our|my|the\s+house)\b|\b(?:\d+|a|one|two|three|four|five|six|several|few)\s+(?:weeks?|months?|days?)\s+on\s+(?:the\s+)?market\b|\b(?:zero|no)\s+(?:offers|showings)\b|\b(?:have|need|required|obligated)\s+to\s+(?:tell|inform|let\s+know|mention)\s+(?:the\s+)?(?:buyers?|them|anyone)\b|\btell\s+(?:the\s+)?buyers?\s+about\b", 4),
-        (r"\b\d(?:\.\d+)?\s*%\s*(?:agent|commission|listing)|\b(?:take|charge|accept)\s+(?:less\s+than|under)\s*\d(?:\.\d+)?\s*%|\b(?:ur|your)\s+fee\b|\bmale\s+buyer|\bbuyers?\s+(?:from|who|that|with)\b", 3),
-        (r"\bdisclos(?:e|ure|ures)\b|\btenants?\b|\bsellers?\s+(?:disclosure|net\s+sheet)\b|\bnet\s+sheet\b|\bmy\s+equity\b", 2),
-        (r"\b(?:my|our)\s+(?:house|home|condo|townhouse|townhome|property|place)\b|\bmi\s+casa\b|\bnuestra\s+casa\b", 1),
+        (
+            r"\bsell(?:ing)?\s+(?:my|our|the|this|it|a|his|her|their)\b|\bsell\s+for\b|\bto\s+sell\b|\bselling\b|\bsell\b|\bsold\s+by\b|\b(?:you|jorge|y'?all)\s+sell\b|\bhoping\s+to\s+get\b|\b(?:isn'?t|not|hasn'?t|never|wasn'?t)\s+(?:been\s+)?sold\b",
+            3,
+        ),
+        (
+            r"\blist(?:ing)?\s+(?:my|our|the|this|it|a)\s+(?:house|home|condo|place|property|townhouse|townhome)\b|\blist\s+(?:my|our|it)\b|\b(?:my|our)\s+listing\b|\blist\s+(?:it|with\s+(?:you|jorge))\b|\bready\s+to\s+list\b|\blist\s+(?:it\s+)?(?:at|for)\b|\bthinking\s+(?:of\s+|about\s+)?list(?:ing)?\b|\blisting\s+(?:agreement|agent|appointment)\b|\bput\s+(?:it|my|our)\b[^.?!]{0,20}\bon\s+the\s+market\b",
+            4,
+        ),
+        (
+            r"\b(?:what(?:'s|\s+is)|how\s+much\s+is)\s+(?:my|our)\s+(?:home|house|condo|place|property|townhouse)\s+worth\b|\b(?:my|our)\s+(?:home|house|condo|place|property)(?:'s)?\s+(?:value|worth)\b|\b(?:my|our)\s+(?:home|house|condo|place|property|townhouse|\d\s*(?:br|bd|bed\w*))\b[^.?!]{0,40}\bworth\b|\bhow\s+much\s+(?:could|can|would|will)\s+(?:i|we)\s+get\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\b(?:go|sell|list)\s+for\b|\bhome\s+value\b|\bvalue\s+of\s+(?:my|our)\b|\b(?:should|would|could|must)\s+be\s+worth\b|\bcma\b|\bcomps\s+for\s+(?:my|our)\b",
+            3,
+        ),
+        (
+            r"\brepaint|\bstag(?:e|ing)\b|\bcurb\s+appeal\b|\bbefore\s+(?:selling|listing|we\s+sell|i\s+sell)\b|\bopen\s+house\s+for\s+(?:my|our)\b|\bphotos?\s+of\s+(?:my|our)\b",
+            3,
+        ),
+        (
+            r"\bvend(?:er|o|emos|iendo|imos)(?:le|la|lo|les)?\b|\bventa\s+de\s+(?:mi|nuestra)\b|\bcu[aá]nto\s+vale\s+(?:mi|nuestra)\b",
+            4,
+        ),
+        (
+            r"\bcommissions?\b|\bcomisi[oó]n\b|\bcobr(?:an|a)\b|\bwhat\s+do\s+(?:you|u)\s+charge\b|\blisting\s+fee\b|\bflat\s+fee\b",
+            2,
+        ),
+        (
+            r"\bvaluation\b|\bponer(?:la|lo)?\s+a\s+la\s+venta\b|\ba\s+la\s+venta\b|\b(?:want|get|need|asking|hoping\s+for)\s+(?:at\s+least\s+)?(?:\$?\d[\d,.]*k?|around|about)\b[^.?!]{0,15}\bfor\s+(?:it|our|my|the\s+house)\b|\b(?:\d+|a|one|two|three|four|five|six|several|few)\s+(?:weeks?|months?|days?)\s+on\s+(?:the\s+)?market\b|\b(?:zero|no)\s+(?:offers|showings)\b|\b(?:have|need|required|obligated)\s+to\s+(?:tell|inform|let\s+know|mention)\s+(?:the\s+)?(?:buyers?|them|anyone)\b|\btell\s+(?:the\s+)?buyers?\s+about\b",
+            4,
+        ),
+        (
+            r"\b\d(?:\.\d+)?\s*%\s*(?:agent|commission|listing)|\b(?:take|charge|accept)\s+(?:less\s+than|under)\s*\d(?:\.\d+)?\s*%|\b(?:ur|your)\s+fee\b|\bmale\s+buyer|\bbuyers?\s+(?:from|who|that|with)\b",
+            3,
+        ),
+        (
+            r"\bdisclos(?:e|ure|ures)\b|\btenants?\b|\bsellers?\s+(?:disclosure|net\s+sheet)\b|\bnet\s+sheet\b|\bmy\s+equity\b",
+            2,
+        ),
+        (
+            r"\b(?:my|our)\s+(?:house|home|condo|townhouse|townhome|property|place)\b|\bmi\s+casa\b|\bnuestra\s+casa\b",
+            1,
+        ),
     ),
     Persona.MARKET: _cues(
-        (r"\b(?:how(?:'s|\s+is)|what(?:'s|\s+is))\s+the\s+(?:housing\s+|real\s+estate\s+|local\s+)?market\b|\b(?:housing|real\s+estate|local)\s+market\b|\bthe\s+market\s+(?:in|like|doing|right\s+now|now|today|this|going)\b|\bmarket\s+(?:update|report|trends?|conditions|forecast)\b|\bmercado\b", 4),
-        (r"\b(?:buyer'?s|seller'?s)\s+market\b|\bprices?\s+(?:rise|rose|risen|go\s+up|went\s+up|gone\s+up|increase[ds]?|drop(?:ped)?|fall|fell|fallen|change[ds]?)\b|\b(?:homes|houses|properties|condos|listings)\b[^.?!]{0,30}\b(?:usually|typically|normally|on\s+average)\b|\bhow\s+(?:fast|quickly|long)\s+(?:do|are|does|will)\s+(?:homes|houses|properties|condos|things)\b", 4),
-        (r"\b(?:home|house|housing|condo)\s+prices\b|\bprices\s+(?:in|around|going|still|are|have|dropping|falling|rising|climbing|coming)\b|\bprecios\b", 3),
-        (r"\bprice\s+per\s+(?:square\s+(?:foot|feet)|sq\.?\s*ft|sqft|sf)\b|\bper\s+square\s+foot\b|\bappreciat\w*|\btrends?\b|\bforecast\b|\bcrash\w*|\bbubble\b|\bmedian\b|\baverage\s+(?:price|home|sale|days)\b|\bdays\s+on\s+(?:the\s+)?market\b|\binventory\b|\bcomps\b", 4),
-        (r"\b(?:interest|mortgage)\s+rates?\b|\brates\s+(?:go|going|drop|dropping|come|coming|to)\b|\btasas?\s+de\s+inter[eé]s\b|(?<!your\s)(?<!ur\s)\brates\b|\bprecio\s+promedio\b|\bpromedio\b", 4),
-        (r"\bcompar(?:e|ed|es|ing|ison)\b|\bresale\s+value\b|\blong[- ]term\b|\bappreciation\b|\brent\s+for\b|\brents?\s+(?:in|are|around|these)\b|\brental\s+rates?\b|\banother\s+(?:2008|crash)\b|\bhousing\s+crash\b", 3),
-        (r"\bvalues?\s+(?:\w+\s+){0,4}(?:gone\s+up|went\s+up|go\s+up|risen|rose|increased|dropped|fallen|changed|climb\w*)|\bhome\s+values\b|\bvalues\s+in\b|\bprices?\s+(?:will|to|are\s+going\s+to|gonna)\s+(?:drop|fall|crash|go\s+up|go\s+down|rise|climb)|\bsubid[oa]s?\b|\bhan\s+(?:subido|bajado)\b|\bsubir[aá]n?\b", 4),
+        (
+            r"\b(?:how(?:'s|\s+is)|what(?:'s|\s+is))\s+the\s+(?:housing\s+|real\s+estate\s+|local\s+)?market\b|\b(?:housing|real\s+estate|local)\s+market\b|\bthe\s+market\s+(?:in|like|doing|right\s+now|now|today|this|going)\b|\bmarket\s+(?:update|report|trends?|conditions|forecast)\b|\bmercado\b",
+            4,
+        ),
+        (
+            r"\b(?:buyer'?s|seller'?s)\s+market\b|\bprices?\s+(?:rise|rose|risen|go\s+up|went\s+up|gone\s+up|increase[ds]?|drop(?:ped)?|fall|fell|fallen|change[ds]?)\b|\b(?:homes|houses|properties|condos|listings)\b[^.?!]{0,30}\b(?:usually|typically|normally|on\s+average)\b|\bhow\s+(?:fast|quickly|long)\s+(?:do|are|does|will)\s+(?:homes|houses|properties|condos|things)\b",
+            4,
+        ),
+        (
+            r"\b(?:home|house|housing|condo)\s+prices\b|\bprices\s+(?:in|around|going|still|are|have|dropping|falling|rising|climbing|coming)\b|\bprecios\b",
+            3,
+        ),
+        (
+            r"\bprice\s+per\s+(?:square\s+(?:foot|feet)|sq\.?\s*ft|sqft|sf)\b|\bper\s+square\s+foot\b|\bappreciat\w*|\btrends?\b|\bforecast\b|\bcrash\w*|\bbubble\b|\bmedian\b|\baverage\s+(?:price|home|sale|days)\b|\bdays\s+on\s+(?:the\s+)?market\b|\binventory\b|\bcomps\b",
+            4,
+        ),
+        (
+            r"\b(?:interest|mortgage)\s+rates?\b|\brates\s+(?:go|going|drop|dropping|come|coming|to)\b|\btasas?\s+de\s+inter[eé]s\b|(?<!your\s)(?<!ur\s)\brates\b|\bprecio\s+promedio\b|\bpromedio\b",
+            4,
+        ),
+        (
+            r"\bcompar(?:e|ed|es|ing|ison)\b|\bresale\s+value\b|\blong[- ]term\b|\bappreciation\b|\brent\s+for\b|\brents?\s+(?:in|are|around|these)\b|\brental\s+rates?\b|\banother\s+(?:2008|crash)\b|\bhousing\s+crash\b",
+            3,
+        ),
+        (
+            r"\bvalues?\s+(?:\w+\s+){0,4}(?:gone\s+up|went\s+up|go\s+up|risen|rose|increased|dropped|fallen|changed|climb\w*)|\bhome\s+values\b|\bvalues\s+in\b|\bprices?\s+(?:will|to|are\s+going\s+to|gonna)\s+(?:drop|fall|crash|go\s+up|go\s+down|rise|climb)|\bsubid[oa]s?\b|\bhan\s+(?:subido|bajado)\b|\bsubir[aá]n?\b",
+            4,
+        ),
         (r"\bthese\s+days\b", 2),
-        (r"\binvest(?:ment|ments|or|ors|ing)?\b|\brentals?\b|\brental\s+(?:property|properties|income)\b|\brent\s+(?:it|them)\s+out\b|\bcash\s+flow\b|\broi\b|\bcap\s+rate\b|\bairbnb\b|\binver(?:sión|sion|tir)\b", 3),
-        (r"\bgood\s+(?:time|place|area|city|spot|year)\s+to\s+(?:buy|sell|invest|live)\b|\bbuen\s+momento\b|\b(?:still\s+)?(?:climbing|rising|dropping|falling|cooling|heating\s+up|going\s+up|going\s+down|coming\s+down|subiendo|bajando)\b|\beconomy\b|\brecession\b", 3),
+        (
+            r"\binvest(?:ment|ments|or|ors|ing)?\b|\brentals?\b|\brental\s+(?:property|properties|income)\b|\brent\s+(?:it|them)\s+out\b|\bcash\s+flow\b|\broi\b|\bcap\s+rate\b|\bairbnb\b|\binver(?:sión|sion|tir)\b",
+            3,
+        ),
+        (
+            r"\bgood\s+(?:time|place|area|city|spot|year)\s+to\s+(?:buy|sell|invest|live)\b|\bbuen\s+momento\b|\b(?:still\s+)?(?:climbing|rising|dropping|falling|cooling|heating\s+up|going\s+up|going\s+down|coming\s+down|subiendo|bajando)\b|\beconomy\b|\brecession\b",
+            3,
+        ),
         (r"\bcompared\s+to\b|\bvs\.?\b|\bversus\b|\bbetter\s+(?:value|investment|area)\b", 1),
     ),
     Persona.BUYER: _cues(
-        (r"\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\bbusc(?:o|amos|ando)\b|\bcompr(?:ar|a|amos|ando)\b|\bquiero\s+una\s+casa\b", 2),
-        (r"\blooking\s+(?:for|at|to)\b|\bsearching\b|\bin\s+the\s+market\s+for\b|\bhouse\s*hunting\b|\bwant(?:ing)?\s+(?:a|an|to\s+(?:see|tour|find|move))\b|\b(?:want|looking|ready|plan(?:ning)?|hoping|trying)\s+to\s+buy\b|\bneed\s+(?:a|an)\s+(?:home|house|place|condo|\d)", 2),
-        (r"\bpre[- ]?approv\w*|\bpre[- ]?qualif\w*|\bqualify\b|\bfirst[- ]time\b|\bdown\s+payment\b|\bfha\b|\bva\s+loan\b|\bmortgage\s+(?:pre|approval)|\bcredit\b|\bpreaprobad\w*|\benganche\b|\bcr[eé]dito\b", 2),
-        (r"\bfor\s+sale\b|\bstill\s+(?:available|for\s+sale|on\s+the\s+market)\b|\bavailable\b|\bdisponible\b|\bnew\s+listings?\b|\banything\s+new\b|\blistings?\s+in\b|\bhomes?\s+(?:in|near|around|under)\b|\bhouses?\s+(?:in|near|around|under)\b", 2),
-        (r"\b(?:tour|see|view|visit|check\s+out)\s+(?:the|this|that|it|a|some|homes|houses|places)\b|\bshowing\b|\bopen\s+house\b|\bver\s+(?:la|esa|esta)\s+casa\b|\bvisitar\b", 2),
-        (r"\banything\s+(?:new\s+)?(?:under|below|around|for)\b|\b(?:something|homes?|houses?|listings?)\s+under\s+\$?\d|\bpay\s+cash\s+for\b|\bwant\s+to\s+pay\b", 3),
-        (r"\bbudget\b|\bunder\s+\$?\d|\bup\s+to\s+\$?\d|\bhasta\s+\$?\d|\bpresupuesto\b|\bmove\s+to\b|\bmoving\s+(?:to|from|here)\b|\brelocat\w*|\bnos\s+mudamos\b", 1),
+        (
+            r"\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\bbusc(?:o|amos|ando)\b|\bcompr(?:ar|a|amos|ando)\b|\bquiero\s+una\s+casa\b",
+            2,
+        ),
+        (
+            r"\blooking\s+(?:for|at|to)\b|\bsearching\b|\bin\s+the\s+market\s+for\b|\bhouse\s*hunting\b|\bwant(?:ing)?\s+(?:a|an|to\s+(?:see|tour|find|move))\b|\b(?:want|looking|ready|plan(?:ning)?|hoping|trying)\s+to\s+buy\b|\bneed\s+(?:a|an)\s+(?:home|house|place|condo|\d)",
+            2,
+        ),
+        (
+            r"\bpre[- ]?approv\w*|\bpre[- ]?qualif\w*|\bqualify\b|\bfirst[- ]time\b|\bdown\s+payment\b|\bfha\b|\bva\s+loan\b|\bmortgage\s+(?:pre|approval)|\bcredit\b|\bpreaprobad\w*|\benganche\b|\bcr[eé]dito\b",
+            2,
+        ),
+        (
+            r"\bfor\s+sale\b|\bstill\s+(?:available|for\s+sale|on\s+the\s+market)\b|\bavailable\b|\bdisponible\b|\bnew\s+listings?\b|\banything\s+new\b|\blistings?\s+in\b|\bhomes?\s+(?:in|near|around|under)\b|\bhouses?\s+(?:in|near|around|under)\b",
+            2,
+        ),
+        (
+            r"\b(?:tour|see|view|visit|check\s+out)\s+(?:the|this|that|it|a|some|homes|houses|places)\b|\bshowing\b|\bopen\s+house\b|\bver\s+(?:la|esa|esta)\s+casa\b|\bvisitar\b",
+            2,
+        ),
+        (
+            r"\banything\s+(?:new\s+)?(?:under|below|around|for)\b|\b(?:something|homes?|houses?|listings?)\s+under\s+\$?\d|\bpay\s+cash\s+for\b|\bwant\s+to\s+pay\b",
+            3,
+        ),
+        (
+            r"\bbudget\b|\bunder\s+\$?\d|\bup\s+to\s+\$?\d|\bhasta\s+\$?\d|\bpresupuesto\b|\bmove\s+to\b|\bmoving\s+(?:to|from|here)\b|\brelocat\w*|\bnos\s+mudamos\b",
+            1,
+        ),
     ),
 }
 
@@ -103,10 +232,7 @@ CLEAR_TOPIC = 3
 
 def persona_scores(text: str) -> dict[Persona, int]:
     text = text.lower()
-    return {
-        persona: sum(weight for pattern, weight in CUES[persona] if pattern.search(text))
-        for persona in PRECEDENCE
-    }
+    return {persona: sum(weight for pattern, weight in CUES[persona] if pattern.search(text)) for persona in PRECEDENCE}
 
 
 def choose_persona(text: str, current: Persona | None, has_bedrooms: bool = False) -> Persona:

@@ -10,6 +10,7 @@ import typer
 from bot.chat import run_chat
 from bot.config import load_config
 from bot.errors import ConfigError
+from bot.logs import configure_logging
 from bot.evaluation import evaluate, read_cases
 from bot.outbound import DryRunSender
 from bot.route import route_lines
@@ -41,6 +42,31 @@ def route() -> None:
     if failed:
         typer.echo(f"{failed} input line(s) could not be routed", err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def serve() -> None:
+    """Run the web app (Twilio webhooks, Slack, API) on HOST:PORT; jobs in-process without REDIS_URL."""
+    import uvicorn
+
+    from bot.app import create_app
+
+    settings = load_settings()
+    configure_logging()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, proxy_headers=True, log_config=None)
+
+
+@app.command()
+def worker() -> None:
+    """Run background jobs from Redis (needs REDIS_URL; start as many as you like)."""
+    settings = load_settings()
+    if not settings.redis_url:
+        typer.echo("jorge worker needs REDIS_URL; without it, `jorge serve` runs jobs in its own process.", err=True)
+        raise typer.Exit(2)
+    configure_logging()
+    from bot.worker import build_worker
+
+    build_worker(settings).run()
 
 
 @app.command("eval")

@@ -1,22 +1,36 @@
-"""The conversation pipeline for one lead: inbound → decision → guards → reply or escalation.
+"""The conversation pipeline for one lead: inbound → decision → send-time guards → reply or
+escalation. The brain decides; this module applies the decision to the lead and sends.
 
-The brain decides; this module applies the decision to the lead's state and sends, holding
-escalated drafts until a person approves, edits or takes over (each exactly once).
+Inbound texts are recorded first (`record_inbound`, in the webhook) and answered later
+(`process`, in a job): everything pending for a lead is answered together, so a burst of texts
+gets one reply. Escalated drafts are held until a person approves, edits or takes over, each
+exactly once.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from agents.brain import Brain, apply_decision
+from agents.keywords import keyword_action
 from agents.quality import check_reply
 from agents.types import Action, Decision, Escalation, Lead, Message, Owner
-from bot.errors import JorgeError, UnknownLead
-from bot.outbound import Sender
+from bot.errors import JorgeError, PermanentDeliveryError, UnknownLead
+from bot.metrics import ESCALATIONS, OUTBOUND
+from bot.outbound import Sender, mask_phone
 from bot.store import LeadStore, now
+
+log = logging.getLogger("jorge.conversation")
+
+TEAM_ZONE = ZoneInfo("America/Los_Angeles")
+OPT_OUT_CODE = "21610"  # Twilio: the recipient has opted out at the carrier
+_OPT_OUT_TYPES = {"STOP": Action.OPT_OUT, "START": Action.OPT_IN, "HELP": Action.HELP}
 
 
 class AlreadyHandled(JorgeError):
@@ -32,8 +46,16 @@ class EditRejected(JorgeError):
 
 
 @dataclass(frozen=True)
+class Guards:
+    """Send-time limits on bot messages."""
+
+    daily_cap: int = 10
+    kill_switch: bool = False
+
+
+@dataclass(frozen=True)
 class Turn:
-    """What one inbound message led to."""
+    """What one batch of inbound messages led to."""
 
     lead: Lead
     decision: Decision
@@ -43,51 +65,148 @@ class Turn:
 
 
 class Conversation:
-    def __init__(self, store: LeadStore, brain: Brain, sender: Sender, *, allowed_contacts: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        store: LeadStore,
+        brain: Brain,
+        sender: Sender,
+        *,
+        allowed_contacts: Sequence[str] = (),
+        guards: Guards = Guards(),
+    ) -> None:
         self.store = store
         self.brain = brain
         self.sender = sender
         self.allowed_contacts = tuple(allowed_contacts)
+        self.guards = guards
+
+    async def record_inbound(
+        self,
+        phone: str,
+        body: str,
+        *,
+        sid: str | None = None,
+        media: Sequence[str] = (),
+        opt_out_type: str | None = None,
+    ) -> bool:
+        """Store one inbound text for answering; False when its MessageSid was seen before."""
+        message = Message(
+            direction="in", body=body, at=now(), sid=sid, media=list(media), opt_out_type=opt_out_type or None
+        )
+        return await self.store.record_inbound(phone, message)
 
     async def receive(self, phone: str, text: str, *, sid: str | None = None) -> Turn:
-        """Store one inbound text and answer it."""
+        """Record one text and answer it at once (the terminal chat; webhooks use a job)."""
+        await self.record_inbound(phone, text, sid=sid)
+        turn = await self.process(phone)
+        assert turn is not None  # the message just recorded is pending
+        return turn
+
+    async def process(self, phone: str) -> Turn | None:
+        """Answer everything pending for this lead. The caller holds the lead's lock."""
+        pending = await self.store.pending(phone)
+        if not pending:
+            return None
         lead = await self.store.get_or_new(phone)
-        await self.store.append(phone, Message(direction="in", body=text, at=now(), sid=sid))
         history = await self.store.recent(phone)
+        batch_key = pending[-1].sid or pending[-1].at.isoformat()
+        turn: Turn | None = None
+        segments = _segments(pending)
+        for index, (messages, _action) in enumerate(segments):
+            opted_out_later = any(a is Action.OPT_OUT for _, a in segments[index + 1 :])
+            turn = await self._answer(lead, messages, history, key=f"{batch_key}:{index}", quiet=opted_out_later)
+            lead = turn.lead
+        await self.store.drop_pending(phone, len(pending))
+        return turn
+
+    async def _answer(
+        self, lead: Lead, messages: list[Message], history: Sequence[Message], *, key: str, quiet: bool
+    ) -> Turn:
+        text = "\n".join(m.body for m in messages if m.body.strip())
         decision = await self.brain.decide(lead, text, history)
-        silenced = self._silence(lead, decision)
-        escalation = None
+        carrier_action = _OPT_OUT_TYPES.get((messages[-1].opt_out_type or "").upper())
+        if carrier_action is not None:
+            # Twilio Advanced Opt-Out already answered the lead; record the action, send nothing.
+            decision = decision.model_copy(update={"action": carrier_action, "escalate": False, "reasons": []})
+            silenced: str | None = "answered by the carrier"
+        else:
+            silenced = "opted out later in the same burst" if quiet else await self._silence(lead, decision)
         reply = None if silenced else decision.reply
         if reply is not None:
-            await self._send(lead.phone, reply, decision)
+            reply = await self._send(lead, reply, decision, key=key)
+            if reply is None:
+                silenced = "not delivered"
         lead = apply_decision(lead, decision, replied=reply is not None)
         lead = await self.store.save(lead)
-        if decision.escalate and not silenced:
+        escalation = None
+        if decision.escalate and lead.owner is Owner.BOT and not lead.opted_out:
             escalation = await self._escalate(lead, decision)
-            await self.store.set_owner(phone, Owner.AWAITING_APPROVAL)
+            ESCALATIONS.inc()
+            await self.store.set_owner(lead.phone, Owner.AWAITING_APPROVAL)
             lead = lead.model_copy(update={"owner": Owner.AWAITING_APPROVAL})
         return Turn(lead=lead, decision=decision, reply=reply, escalation=escalation, silenced=silenced)
 
-    @staticmethod
-    def _silence(lead: Lead, decision: Decision) -> str | None:
-        """Why the bot must not answer, or None when it may."""
-        if decision.action in (Action.OPT_OUT, Action.OPT_IN, Action.HELP):
-            return None  # carriers require these answers
+    async def _silence(self, lead: Lead, decision: Decision) -> str | None:
+        """Why the bot must not answer, or None when it may (the send-time guards)."""
+        if decision.action is Action.OPT_OUT:
+            return None  # the one confirmation carriers require
+        if self.guards.kill_switch or await self.store.kill_switch():
+            return "kill switch is on"
+        if decision.action in (Action.OPT_IN, Action.HELP):
+            return None
         if lead.opted_out:
             return "opted out"
         if lead.owner is Owner.HUMAN:
             return "a person owns this lead"
         if lead.owner is Owner.AWAITING_APPROVAL:
             return "waiting for Jorge's approval"
+        if await self.store.count_sent_today(lead.phone, _today()) >= self.guards.daily_cap:
+            return "daily message cap reached"
         return None
 
-    async def _send(self, phone: str, body: str, decision: Decision | None) -> None:
-        key = secrets.token_hex(8)
-        sent = await self.sender.send(to=phone, body=body, key=key)
+    async def _send(self, lead: Lead, body: str, decision: Decision | None, *, key: str) -> str | None:
+        """Send once under `key`; returns the body when it went out (or was already sent)."""
+        if not await self.store.claim_outbound(lead.phone, key):
+            log.info("outbound %s to %s already sent; not sending twice", key, mask_phone(lead.phone))
+            return body
         view = decision.route_view() if decision else None
-        await self.store.append(
-            phone, Message(direction="out", body=body, at=now(), status=sent.status, sid=sent.sid, decision=view)
+        try:
+            sent = await self.sender.send(to=lead.phone, body=body, key=key)
+        except PermanentDeliveryError as error:
+            message = Message(direction="out", body=body, at=now(), status="failed", key=key, decision=view)
+            await self.store.append(lead.phone, message.model_copy(update={"error": str(error)}))
+            if getattr(error, "code", None) == OPT_OUT_CODE:
+                await self._mark_opted_out(lead.phone)
+            log.warning("outbound to %s failed for good: %s", mask_phone(lead.phone), error)
+            return None
+        except BaseException:
+            await self.store.release_outbound(lead.phone, key)  # not sent: a retry may claim it again
+            raise
+        message = Message(
+            direction="out", body=body, at=now(), status=sent.status, sid=sent.sid, key=key, decision=view
         )
+        await self.store.append(lead.phone, message)
+        OUTBOUND.labels(status=sent.status).inc()
+        await self.store.add_sent_today(lead.phone, _today())
+        if sent.sid:
+            await self.store.link_sid(sent.sid, lead.phone)
+            await self.store.set_status(lead.phone, sent.sid, sent.status)
+        return body
+
+    async def _mark_opted_out(self, phone: str) -> None:
+        await self.store.redis.hset(self.store.lead_key(phone), "opted_out", json.dumps(True))
+
+    async def record_status(self, sid: str, status: str, error_code: str | None = None) -> bool:
+        """A delivery status from the carrier; False when the message is not ours."""
+        phone = await self.store.phone_for_sid(sid)
+        if phone is None:
+            return False
+        await self.store.set_status(phone, sid, status)
+        if error_code == OPT_OUT_CODE:
+            await self._mark_opted_out(phone)
+        return True
+
+    # Escalations ---------------------------------------------------------------------------
 
     def _escalation_key(self, escalation_id: str) -> str:
         return f"{self.store.prefix}:escalation:{escalation_id}"
@@ -109,15 +228,14 @@ class Conversation:
         raw = await self.store.redis.hgetall(self._escalation_key(escalation_id))
         if not raw:
             raise UnknownLead(f"no escalation {escalation_id!r}")
-        return Escalation.model_validate({k: json.loads(v) for k, v in raw.items()})
+        return Escalation.model_validate({k: json.loads(v) for k, v in raw.items() if k in Escalation.model_fields})
 
     async def _claim(self, escalation_id: str, by: str, state: str, text: str | None) -> Escalation:
         """Mark the escalation decided, atomically: the first caller wins, the rest are told who did."""
         key = self._escalation_key(escalation_id)
         if not await self.store.redis.exists(key):
             raise UnknownLead(f"no escalation {escalation_id!r}")
-        won = await self.store.redis.hsetnx(key, "claimed_by", json.dumps(by))
-        if not won:
+        if not await self.store.redis.hsetnx(key, "claimed_by", json.dumps(by)):
             raise AlreadyHandled(await self.escalation(escalation_id))
         update = {"state": state, "decided_by": by, "decided_at": now().isoformat(), "final_text": text}
         await self.store.redis.hset(key, mapping={k: json.dumps(v) for k, v in update.items()})
@@ -131,9 +249,10 @@ class Conversation:
             if problems:
                 raise EditRejected("; ".join(problems))
         escalation = await self._claim(escalation_id, by, "edited" if text is not None else "approved", text)
-        body = text if text is not None else escalation.draft
-        await self._send(escalation.phone, body, None)
+        lead = await self.store.get_or_new(escalation.phone)
         await self.store.set_owner(escalation.phone, Owner.BOT)
+        if not lead.opted_out:
+            await self._send(lead, text if text is not None else escalation.draft, None, key=f"esc:{escalation.id}")
         return escalation
 
     async def take_over(self, escalation_id: str, by: str) -> Escalation:
@@ -141,3 +260,19 @@ class Conversation:
         escalation = await self._claim(escalation_id, by, "taken_over", None)
         await self.store.set_owner(escalation.phone, Owner.HUMAN, assigned_to=by)
         return escalation
+
+
+def _segments(pending: list[Message]) -> list[tuple[list[Message], Action | None]]:
+    """Pending texts split so each keyword stands alone and ordinary texts are answered together."""
+    out: list[tuple[list[Message], Action | None]] = []
+    for message in pending:
+        action = _OPT_OUT_TYPES.get((message.opt_out_type or "").upper()) or keyword_action(message.body)
+        if action is not None or not out or out[-1][1] is not None:
+            out.append(([message], action))
+        else:
+            out[-1][0].append(message)
+    return out
+
+
+def _today(moment: datetime | None = None) -> str:
+    return (moment or now()).astimezone(TEAM_ZONE).strftime("%Y-%m-%d")

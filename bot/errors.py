@@ -1,11 +1,11 @@
 """The project's exceptions, one tree, turned into responses or exit messages once at the edge.
 
-    JorgeError
-    ├── ConfigError        a setting or the configuration file is wrong; start-up stops
-    ├── UnknownLead        a command or API call names a lead we do not have
-    └── DeliveryError      an outbound message could not be delivered
-        ├── TemporaryDeliveryError   retry later (timeouts, 429, 5xx)
-        └── PermanentDeliveryError   do not retry; record it on the lead for a person
+JorgeError
+├── ConfigError        a setting or the configuration file is wrong; start-up stops
+├── UnknownLead        a command or API call names a lead we do not have
+└── DeliveryError      an outbound message could not be delivered
+    ├── TemporaryDeliveryError   retry later (timeouts, 429, 5xx)
+    └── PermanentDeliveryError   do not retry; record it on the lead for a person
 """
 
 
@@ -30,4 +30,8 @@ class TemporaryDeliveryError(DeliveryError):
 
 
 class PermanentDeliveryError(DeliveryError):
-    """Retrying will not help (opted out at the carrier, invalid number)."""
+    """Retrying will not help (opted out at the carrier, invalid number); `code` is the carrier's."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     jorge_sending_hours: Annotated[tuple[time, time], NoDecode, BeforeValidator(_hours)] = (time(8), time(21))
     jorge_approval_reminder: Duration = timedelta(minutes=15)
     jorge_claim_timeout: Duration = timedelta(minutes=15)
+    jorge_daily_cap: int = Field(default=10, ge=0)
+    jorge_namespace: str = Field(default="jorge", pattern=r"^[A-Za-z0-9_.-]+$")  # Redis key prefix
+    jorge_kill_switch: bool = False
 
     @model_validator(mode="after")
     def _credentials_come_in_pairs(self) -> Settings:

@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 from agents.brain import Brain, RuleBrain
 from agents.overseer import Overseer
 from bot.config import Config, load_config
-from bot.conversation import Conversation
+from bot.conversation import Conversation, Guards
 from bot.outbound import DryRunSender, Sender
 from bot.redis import connect
 from bot.settings import Settings
@@ -32,14 +32,13 @@ def build_overseer(config: Config) -> Overseer:
     return Overseer(config.catalog, allowed_contacts=config.contacts())
 
 
-def build(
-    settings: Settings, *, redis: Redis | None = None, sender: Sender | None = None, prefix: str = "jorge"
-) -> Services:
+def build(settings: Settings, *, redis: Redis | None = None, sender: Sender | None = None) -> Services:
     config = load_config(settings.jorge_config)
     redis = redis if redis is not None else connect(settings.redis_url)
-    store = LeadStore(redis, prefix=prefix)
+    store = LeadStore(redis, prefix=settings.jorge_namespace)
     overseer = build_overseer(config)
     brain = RuleBrain(overseer)
     sender = sender if sender is not None else DryRunSender()
-    conversation = Conversation(store, brain, sender, allowed_contacts=config.contacts())
+    guards = Guards(daily_cap=settings.jorge_daily_cap, kill_switch=settings.jorge_kill_switch)
+    conversation = Conversation(store, brain, sender, allowed_contacts=config.contacts(), guards=guards)
     return Services(settings, config, redis, store, overseer, brain, sender, conversation)

@@ -67,7 +67,49 @@ async def test_the_window_read_for_a_decision_is_bounded(conversation: Conversat
     for i in range(20):
         await conversation.receive(PHONE, f"message {i}")
     assert len(await store.recent(PHONE)) == store.window
-    assert len(await store.messages(PHONE)) == 40
+    assert sum(m.direction == "in" for m in await store.messages(PHONE)) == 20
+
+
+async def test_bot_replies_stop_at_the_daily_cap(conversation: Conversation, sender: DryRunSender) -> None:
+    turns = [await conversation.receive(PHONE, f"question number {i}") for i in range(12)]
+    assert sum(turn.reply is not None for turn in turns) == 10
+    assert turns[-1].silenced == "daily message cap reached"
+    assert len(sender.sent) == 10
+
+
+async def test_the_kill_switch_stops_bot_replies(conversation: Conversation, store: LeadStore) -> None:
+    await store.set_kill_switch(True)
+    turn = await conversation.receive(PHONE, "hello there")
+    assert turn.reply is None and turn.silenced == "kill switch is on"
+    stop = await conversation.receive(PHONE, "STOP")
+    assert stop.reply  # the opt-out confirmation still goes out
+    await store.set_kill_switch(False)
+
+
+async def test_a_burst_of_texts_gets_one_reply(
+    conversation: Conversation, store: LeadStore, sender: DryRunSender
+) -> None:
+    for text in ["hi", "looking in Fontana", "3 bedrooms", "under 550k"]:
+        assert await conversation.record_inbound(PHONE, text, sid=f"SM{text.replace(' ', '')}")
+    turn = await conversation.process(PHONE)
+    assert turn is not None and len(sender.sent) == 1
+    assert (turn.lead.market, turn.lead.facts.bedrooms, turn.lead.facts.price) == ("fontana", 3, 550_000)
+    assert await conversation.process(PHONE) is None  # nothing left pending
+
+
+async def test_a_replayed_message_sid_is_stored_once(conversation: Conversation, store: LeadStore) -> None:
+    assert await conversation.record_inbound(PHONE, "hello", sid="SM1")
+    assert not await conversation.record_inbound(PHONE, "hello", sid="SM1")
+    assert len(await store.messages(PHONE)) == 1 and len(await store.pending(PHONE)) == 1
+
+
+async def test_stop_at_the_end_of_a_burst_silences_the_rest(conversation: Conversation, sender: DryRunSender) -> None:
+    await conversation.record_inbound(PHONE, "is the Upland house available?", sid="SMa")
+    await conversation.record_inbound(PHONE, "actually STOP", sid="SMb")
+    await conversation.record_inbound(PHONE, "stop", sid="SMc")
+    turn = await conversation.process(PHONE)
+    assert turn is not None and turn.lead.opted_out
+    assert [s.body for s in sender.sent] == [turn.reply]  # only the opt-out confirmation
 
 
 async def test_stop_then_nothing_until_start(conversation: Conversation, sender: DryRunSender) -> None:
@@ -112,7 +154,9 @@ async def test_two_concurrent_approvals_send_one_sms(conversation: Conversation,
         await conversation.take_over(turn.escalation.id, "Kevin")
 
 
-async def test_an_edit_that_fails_the_quality_gate_is_not_sent(conversation: Conversation, sender: DryRunSender) -> None:
+async def test_an_edit_that_fails_the_quality_gate_is_not_sent(
+    conversation: Conversation, sender: DryRunSender
+) -> None:
     turn = await conversation.receive(PHONE, "what's your commission?")
     assert turn.escalation is not None
     before = len(sender.sent)

@@ -54,8 +54,16 @@ def test_the_price_beside_a_loan_balance_is_the_price() -> None:
 
 @pytest.mark.parametrize(
     ("text", "bedrooms"),
-    [("3br in Fontana", 3), ("a 3 bed house", 3), ("3bd/2ba", 3), ("4 recamaras", 4), ("three bedroom condo", 3),
-     ("5 bedrooms", 5), ("2 recámaras", 2), ("4-bedroom", 4)],
+    [
+        ("3br in Fontana", 3),
+        ("a 3 bed house", 3),
+        ("3bd/2ba", 3),
+        ("4 recamaras", 4),
+        ("three bedroom condo", 3),
+        ("5 bedrooms", 5),
+        ("2 recámaras", 2),
+        ("4-bedroom", 4),
+    ],
 )
 def test_bedrooms(text: str, bedrooms: int) -> None:
     assert extract_bedrooms(text) == bedrooms

@@ -80,8 +80,14 @@ def test_every_reason_that_applies_is_listed() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Looking for 3 bed in Ontario", "my credit is 640, can I qualify", "do you offer virtual tours?",
-     "when is the appraisal?", "what time is the open house", "we have two kids and need 4 bedrooms"],
+    [
+        "Looking for 3 bed in Ontario",
+        "my credit is 640, can I qualify",
+        "do you offer virtual tours?",
+        "when is the appraisal?",
+        "what time is the open house",
+        "we have two kids and need 4 bedrooms",
+    ],
 )
 def test_ordinary_messages_do_not_escalate(text: str) -> None:
     assert escalation_reasons(text, 600_000) == []

@@ -8,7 +8,10 @@ LISTING = ScriptedSpecialist(
     topic_table=topics(
         ("fees", r"\bcommission|\bcomisi[oó]n|\bfees?\b|\bcharge\b|\bcobr"),
         ("disclosure", r"\bdisclos|\bdivulg"),
-        ("prep", r"\brepaint|\bstag(?:e|ing)\b|\bfix\b|\brepairs?\b|\bupdate|\bcurb appeal|\bbefore (?:selling|listing)|\bpintar\b"),
+        (
+            "prep",
+            r"\brepaint|\bstag(?:e|ing)\b|\bfix\b|\brepairs?\b|\bupdate|\bcurb appeal|\bbefore (?:selling|listing)|\bpintar\b",
+        ),
         ("value", r"\bworth\b|\bsell for\b|\bvalue\b|\bvale\b|\bvalor\b|\bcma\b"),
     ),
     script=(

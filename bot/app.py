@@ -1,0 +1,47 @@
+"""The web application: FastAPI with the Twilio webhooks, health, metrics and the JSON API."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bot.intake import SmsIntake
+from bot.runtime import make_sender, start_runtime
+from bot.settings import Settings
+from bot.wiring import build
+from handlers.api import api_router
+from handlers.health import health_router
+from handlers.signatures import TwilioSignature
+from handlers.twilio import twilio_router
+
+log = logging.getLogger("jorge.web")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    services = build(settings, sender=make_sender(settings))
+    intake = SmsIntake(services.conversation, settings.jorge_coalesce_window)
+    signature = TwilioSignature(settings.twilio_auth_token, settings.public_base_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await start_runtime(settings, role="web", services=services)
+        intake.queue = runtime.queue
+        app.state.runtime = runtime
+        if not signature.enforced:
+            log.warning("TWILIO_AUTH_TOKEN is not set: unsigned Twilio webhooks are accepted from loopback only")
+        if not settings.jorge_api_token:
+            log.info("JORGE_API_TOKEN is not set: the JSON API is off")
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    app = FastAPI(title="Jorge bot", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.include_router(health_router(services.redis))
+    app.include_router(twilio_router(intake, signature))
+    if settings.jorge_api_token:
+        app.include_router(api_router(services.store, settings.jorge_api_token))
+    return app

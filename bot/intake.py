@@ -1,0 +1,47 @@
+"""Inbound SMS and delivery statuses, as the webhook hands them over: store, then enqueue.
+
+Nothing slow happens here: no brain, no Slack, no outbound SMS. The reply is a job.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.conversation import Conversation
+from bot.events import DeliveryStatus, InboundSms
+from bot.jobs import JobQueue
+from bot.metrics import DELIVERY, INBOUND
+from bot.outbound import mask_phone
+
+log = logging.getLogger("jorge.intake")
+
+
+class SmsIntake:
+    def __init__(self, conversation: Conversation, window: timedelta, queue: JobQueue | None = None) -> None:
+        self.conversation = conversation
+        self.window = window
+        self.queue = queue  # set once the event loop runs (bot/app.py lifespan)
+
+    async def inbound(self, event: InboundSms) -> bool:
+        """Store the text and schedule its answer; False when this MessageSid came before."""
+        assert self.queue is not None, "intake used before start-up"
+        new = await self.conversation.record_inbound(
+            event.phone, event.body, sid=event.sid, media=event.media, opt_out_type=event.opt_out_type
+        )
+        INBOUND.labels(kind="new" if new else "duplicate").inc()
+        log.info(
+            "inbound %s from %s (%d chars, %d media)%s",
+            event.sid, mask_phone(event.phone), len(event.body), len(event.media), "" if new else " duplicate",
+        )  # fmt: skip
+        # Enqueue even for a duplicate: the first attempt may have died before enqueueing.
+        # The job id is the MessageSid, so the queue runs it once either way.
+        await self.queue.enqueue_process(event.phone, job_id=f"in:{event.sid}", defer=self.window.total_seconds())
+        return new
+
+    async def status(self, event: DeliveryStatus) -> bool:
+        DELIVERY.labels(status=event.status).inc()
+        known = await self.conversation.record_status(event.sid, event.status, event.error_code)
+        if not known:
+            log.info("status %s for unknown message %s", event.status, event.sid)
+        return known

@@ -1,0 +1,13 @@
+"""Prometheus metrics, exported at GET /metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter
+
+REGISTRY = CollectorRegistry()
+
+INBOUND = Counter("jorge_inbound_messages", "Inbound texts stored", ["kind"], registry=REGISTRY)
+OUTBOUND = Counter("jorge_outbound_messages", "Outbound texts by first status", ["status"], registry=REGISTRY)
+REJECTED = Counter("jorge_webhook_rejections", "Webhook requests refused", ["reason"], registry=REGISTRY)
+ESCALATIONS = Counter("jorge_escalations", "Replies held for approval", registry=REGISTRY)
+DELIVERY = Counter("jorge_delivery_statuses", "Delivery status callbacks", ["status"], registry=REGISTRY)

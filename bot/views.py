@@ -1,0 +1,48 @@
+"""Read models for the JSON API: a lead with its whole conversation and delivery statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.errors import UnknownLead
+from bot.store import LeadStore
+
+
+async def lead_summary(store: LeadStore, phone: str) -> dict[str, Any]:
+    lead = await store.get(phone)
+    if lead is None:
+        raise UnknownLead(f"no lead {phone}")
+    return {
+        "phone": lead.phone,
+        "name": lead.name,
+        "persona": lead.persona.value if lead.persona else None,
+        "owner": lead.owner.value,
+        "opted_out": lead.opted_out,
+        "assigned_to": lead.assigned_to,
+        "market": lead.market,
+        "facts": lead.facts.known(),
+        "updated_at": lead.updated_at.isoformat() if lead.updated_at else None,
+    }
+
+
+async def lead_detail(store: LeadStore, phone: str) -> dict[str, Any]:
+    """The lead and its messages, oldest first, each outbound one with its decision and latest status."""
+    view = await lead_summary(store, phone)
+    statuses = await store.statuses(phone)
+    messages = []
+    for message in await store.messages(phone):
+        item: dict[str, Any] = {
+            "direction": message.direction,
+            "body": message.body,
+            "status": statuses.get(message.sid or "", message.status),
+            "at": message.at.isoformat(),
+        }
+        if message.media:
+            item["media"] = message.media
+        if message.direction == "out":
+            item["decision"] = message.decision
+            if message.error:
+                item["error"] = message.error
+        messages.append(item)
+    view["messages"] = messages
+    return view

@@ -1,0 +1,110 @@
+"""Twilio webhooks: a form-encoded request becomes an InboundSms or a DeliveryStatus.
+
+Signature first; then the form is read into a typed event, or refused with a clear 400.
+The answer to an inbound text is an empty TwiML <Response/>: the reply goes out from a job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.datastructures import FormData
+
+from bot.events import DeliveryStatus, InboundSms
+from bot.intake import SmsIntake
+from bot.metrics import REJECTED
+from handlers.signatures import TwilioSignature
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+MAX_BODY = 1600  # Twilio's own limit for one (concatenated) message
+MAX_MEDIA = 10
+_E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+_SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
+
+
+class BadWebhook(ValueError):
+    """The request is signed but its content is not a usable Twilio message."""
+
+
+def inbound_from_form(form: Mapping[str, str]) -> InboundSms:
+    phone = (form.get("From") or "").strip()
+    if not _E164.match(phone):
+        raise BadWebhook("From must be a phone number in E.164 format, like +19095550123")
+    sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    if not _SID.match(sid):
+        raise BadWebhook("MessageSid is missing or malformed")
+    try:
+        media_count = int(form.get("NumMedia") or 0)
+    except ValueError:
+        raise BadWebhook("NumMedia must be a number") from None
+    if not 0 <= media_count <= MAX_MEDIA:
+        raise BadWebhook(f"NumMedia must be between 0 and {MAX_MEDIA}")
+    media = tuple(url for i in range(media_count) if (url := form.get(f"MediaUrl{i}")))
+    if "Body" not in form and not media:
+        raise BadWebhook("Body is missing")
+    body = (form.get("Body") or "").replace("\x00", "").strip()
+    if len(body) > MAX_BODY:
+        raise BadWebhook(f"Body is longer than {MAX_BODY} characters")
+    if not body and not media:
+        raise BadWebhook("the message has neither text nor media")
+    opt_out = (form.get("OptOutType") or "").strip().upper() or None
+    return InboundSms(phone=phone, body=body, sid=sid, media=media, opt_out_type=opt_out)
+
+
+def status_from_form(form: Mapping[str, str]) -> DeliveryStatus:
+    sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    status = (form.get("MessageStatus") or form.get("SmsStatus") or "").strip().lower()
+    if not _SID.match(sid) or not status:
+        raise BadWebhook("MessageSid and MessageStatus are required")
+    return DeliveryStatus(sid=sid, status=status, error_code=form.get("ErrorCode") or None)
+
+
+def _refuse(status: int, reason: str, message: str) -> JSONResponse:
+    REJECTED.labels(reason=reason).inc()
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _read_form(request: Request) -> FormData | None:
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return None
+    try:
+        return await request.form()
+    except Exception:  # noqa: BLE001 - starlette raises several kinds for undecodable bodies
+        return None
+
+
+def twilio_router(intake: SmsIntake, signature: TwilioSignature) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/twilio/sms")
+    async def sms(request: Request) -> Response:
+        form = await _read_form(request)
+        if form is None:
+            return _refuse(400, "unreadable", "expected a form-encoded Twilio request")
+        if not signature.verify(request, form):
+            return _refuse(403, "signature", "invalid or missing X-Twilio-Signature")
+        try:
+            event = inbound_from_form({k: v for k, v in form.items() if isinstance(v, str)})
+        except BadWebhook as error:
+            return _refuse(400, "content", str(error))
+        await intake.inbound(event)
+        return Response(EMPTY_TWIML, media_type="application/xml")
+
+    @router.post("/twilio/status")
+    async def status(request: Request) -> Response:
+        form = await _read_form(request)
+        if form is None:
+            return _refuse(400, "unreadable", "expected a form-encoded Twilio request")
+        if not signature.verify(request, form):
+            return _refuse(403, "signature", "invalid or missing X-Twilio-Signature")
+        try:
+            event = status_from_form({k: v for k, v in form.items() if isinstance(v, str)})
+        except BadWebhook as error:
+            return _refuse(400, "content", str(error))
+        await intake.status(event)
+        return Response(status_code=204)
+
+    return router
