@@ -10,8 +10,8 @@ import typer
 from bot.chat import run_chat
 from bot.config import load_config
 from bot.errors import ConfigError
-from bot.logs import configure_logging
 from bot.evaluation import evaluate, read_cases
+from bot.logs import configure_logging
 from bot.outbound import DryRunSender
 from bot.route import route_lines
 from bot.settings import load_settings

@@ -136,6 +136,8 @@ class Conversation:
             reply = await self._send(lead, reply, decision, key=key)
             if reply is None:
                 silenced = "not delivered"
+                stored = await self.store.get(lead.phone)  # a carrier opt-out was just recorded
+                lead = lead.model_copy(update={"opted_out": bool(stored and stored.opted_out)})
         lead = apply_decision(lead, decision, replied=reply is not None)
         lead = await self.store.save(lead)
         escalation = None

@@ -28,3 +28,6 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # These libraries log job arguments and request bodies (phone numbers, texts) at INFO.
+    for noisy in ("arq.worker", "arq.jobs", "twilio", "twilio.http_client", "twilio.async_http_client"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -39,6 +39,8 @@ end
 redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('RPUSH', KEYS[3], ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[5])
+redis.call('HSETNX', KEYS[5], 'phone', ARGV[6])
+redis.call('HSETNX', KEYS[5], 'created_at', ARGV[7])
 return 1
 """
 
@@ -117,8 +119,9 @@ class LeadStore:
     async def record_inbound(self, phone: str, message: Message) -> bool:
         """Store an inbound message and queue it for an answer; False when its sid was seen before."""
         lead = self.lead_key(phone)
-        keys = [f"{lead}:sid:{message.sid or ''}", self.messages_key(phone), f"{lead}:pending", self.index_key]
-        args = [message.sid or "", message.model_dump_json(), message.at.timestamp(), WEEK, phone]
+        keys = [f"{lead}:sid:{message.sid or ''}", self.messages_key(phone), f"{lead}:pending", self.index_key, lead]
+        args = [message.sid or "", message.model_dump_json(), message.at.timestamp(), WEEK, phone,
+                json.dumps(phone), json.dumps(message.at.isoformat())]  # fmt: skip
         return bool(await self.redis.eval(_RECORD_INBOUND, len(keys), *keys, *args))
 
     async def pending(self, phone: str) -> list[Message]:

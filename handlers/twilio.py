@@ -72,7 +72,7 @@ async def _read_form(request: Request) -> FormData | None:
         return None
     try:
         return await request.form()
-    except Exception:  # noqa: BLE001 - starlette raises several kinds for undecodable bodies
+    except Exception:
         return None
 
 
