@@ -33,6 +33,7 @@ def apply_decision(lead: Lead, decision: Decision, *, replied: bool) -> Lead:
         update["opted_out"] = False
     else:
         update["facts"] = lead.facts.merged(decision.facts)
+        update["priority"] = decision.priority or lead.priority
         update["market"] = decision.market or lead.market
         if decision.persona is not None and decision.persona != lead.persona:
             update["persona"] = decision.persona

@@ -84,6 +84,15 @@ class Message(BaseModel):
     error: str | None = None
 
 
+class Priority(BaseModel):
+    """How much the lead is worth chasing: commission potential weighted by readiness."""
+
+    commission: int  # 6% of the price, whole dollars; 0 when no price is known
+    readiness: float  # 0..1
+    score: int  # commission x readiness, whole dollars
+    label: str  # "hot" | "warm" | "cold"
+
+
 class Lead(BaseModel):
     """A lead's profile as the decisions see it."""
 
@@ -98,6 +107,9 @@ class Lead(BaseModel):
     owner: Owner = Owner.BOT
     assigned_to: str | None = None
     opted_out: bool = False
+    paused: bool = False
+    priority: Priority | None = None
+    slack_thread: str | None = None  # ts of the lead's Slack thread, once it has one
     replies_sent: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -106,15 +118,6 @@ class Lead(BaseModel):
     def is_new(self) -> bool:
         """True until the bot has answered this lead once (the first reply discloses the bot)."""
         return self.replies_sent == 0
-
-
-class Priority(BaseModel):
-    """How much the lead is worth chasing: commission potential weighted by readiness."""
-
-    commission: int  # 6% of the price, whole dollars; 0 when no price is known
-    readiness: float  # 0..1
-    score: int  # commission x readiness, whole dollars
-    label: str  # "hot" | "warm" | "cold"
 
 
 class Decision(BaseModel):
@@ -165,3 +168,5 @@ class Escalation(BaseModel):
     decided_by: str | None = None
     decided_at: datetime | None = None
     final_text: str | None = None
+    slack_channel: str | None = None
+    slack_ts: str | None = None

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from bot.desk import Desk
 from bot.intake import SmsIntake
 from bot.runtime import make_sender, start_runtime
 from bot.settings import Settings
@@ -15,6 +16,7 @@ from bot.wiring import build
 from handlers.api import api_router
 from handlers.health import health_router
 from handlers.signatures import TwilioSignature
+from handlers.slack import slack_app, slack_router
 from handlers.twilio import twilio_router
 
 log = logging.getLogger("jorge.web")
@@ -42,6 +44,12 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Jorge bot", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(health_router(services.redis))
     app.include_router(twilio_router(intake, signature))
+    if services.slack is not None and settings.slack_signing_secret:
+        desk = Desk(services.conversation, services.config)
+        bolt = slack_app(desk, services.slack, settings.slack_signing_secret, services.store)
+        app.include_router(slack_router(bolt))
+    else:
+        log.info("Slack is not configured: approval prompts are printed (dry-run), /slack/events is off")
     if settings.jorge_api_token:
         app.include_router(api_router(services.store, settings.jorge_api_token))
     return app

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -22,8 +22,10 @@ from agents.keywords import keyword_action
 from agents.quality import check_reply
 from agents.types import Action, Decision, Escalation, Lead, Message, Owner
 from bot.errors import JorgeError, PermanentDeliveryError, UnknownLead
-from bot.metrics import ESCALATIONS, OUTBOUND
+from bot.metrics import ESCALATIONS, NOTIFY_FAILURES, OUTBOUND
+from bot.notify import DryRunNotifier, Notifier, Posted
 from bot.outbound import Sender, mask_phone
+from bot.slack_blocks import lead_label
 from bot.store import LeadStore, now
 
 log = logging.getLogger("jorge.conversation")
@@ -73,12 +75,14 @@ class Conversation:
         *,
         allowed_contacts: Sequence[str] = (),
         guards: Guards = Guards(),
+        notifier: Notifier | None = None,
     ) -> None:
         self.store = store
         self.brain = brain
         self.sender = sender
         self.allowed_contacts = tuple(allowed_contacts)
         self.guards = guards
+        self.notifier: Notifier = notifier or DryRunNotifier()
 
     async def record_inbound(
         self,
@@ -93,7 +97,10 @@ class Conversation:
         message = Message(
             direction="in", body=body, at=now(), sid=sid, media=list(media), opt_out_type=opt_out_type or None
         )
-        return await self.store.record_inbound(phone, message)
+        new = await self.store.record_inbound(phone, message)
+        if new:
+            await self.store.count("inbound", today())
+        return new
 
     async def receive(self, phone: str, text: str, *, sid: str | None = None) -> Turn:
         """Record one text and answer it at once (the terminal chat; webhooks use a job)."""
@@ -132,8 +139,13 @@ class Conversation:
         else:
             silenced = "opted out later in the same burst" if quiet else await self._silence(lead, decision)
         reply = None if silenced else decision.reply
+        if silenced in _THREADED and text:
+            lead = await self._post_thread(lead, f"{lead_label(lead)} texted: {text}")
         if reply is not None:
+            first_reply = lead.replies_sent == 0
             reply = await self._send(lead, reply, decision, key=key)
+            if reply is not None and first_reply:
+                await self.store.timing("first_response", today(), (now() - messages[0].at).total_seconds())
             if reply is None:
                 silenced = "not delivered"
                 stored = await self.store.get(lead.phone)  # a carrier opt-out was just recorded
@@ -144,8 +156,10 @@ class Conversation:
         if decision.escalate and lead.owner is Owner.BOT and not lead.opted_out:
             escalation = await self._escalate(lead, decision)
             ESCALATIONS.inc()
+            await self.store.count("escalations", today())
             await self.store.set_owner(lead.phone, Owner.AWAITING_APPROVAL)
             lead = lead.model_copy(update={"owner": Owner.AWAITING_APPROVAL})
+            lead = await self._post_prompt(lead, escalation)
         return Turn(lead=lead, decision=decision, reply=reply, escalation=escalation, silenced=silenced)
 
     async def _silence(self, lead: Lead, decision: Decision) -> str | None:
@@ -162,7 +176,9 @@ class Conversation:
             return "a person owns this lead"
         if lead.owner is Owner.AWAITING_APPROVAL:
             return "waiting for Jorge's approval"
-        if await self.store.count_sent_today(lead.phone, _today()) >= self.guards.daily_cap:
+        if lead.paused:
+            return "paused"
+        if await self.store.count_sent_today(lead.phone, today()) >= self.guards.daily_cap:
             return "daily message cap reached"
         return None
 
@@ -189,14 +205,76 @@ class Conversation:
         )
         await self.store.append(lead.phone, message)
         OUTBOUND.labels(status=sent.status).inc()
-        await self.store.add_sent_today(lead.phone, _today())
+        await self.store.count("replies" if decision is not None else "human_sends", today())
+        await self.store.add_sent_today(lead.phone, today())
         if sent.sid:
             await self.store.link_sid(sent.sid, lead.phone)
             await self.store.set_status(lead.phone, sent.sid, sent.status)
         return body
 
+    # Slack ---------------------------------------------------------------------------------
+
+    async def _notify(self, action: str, call: Awaitable[Posted | None]) -> Posted | None:
+        """Slack is a side channel: its failure must not undo a reply already sent to a lead."""
+        try:
+            return await call
+        except Exception:
+            NOTIFY_FAILURES.labels(action=action).inc()
+            log.exception("Slack %s failed", action)
+            return None
+
+    async def _remember_thread(self, lead: Lead, posted: Posted | None) -> Lead:
+        if posted is None or lead.slack_thread:
+            return lead
+        await self.store.set_fields(lead.phone, slack_thread=posted.ts)
+        await self.store.link_thread(posted.ts, lead.phone)
+        return lead.model_copy(update={"slack_thread": posted.ts})
+
+    async def _post_thread(self, lead: Lead, text: str) -> Lead:
+        return await self._remember_thread(lead, await self._notify("thread", self.notifier.thread(lead, text)))
+
+    async def _post_prompt(self, lead: Lead, escalation: Escalation) -> Lead:
+        history = await self.store.recent(lead.phone)
+        posted = await self._notify("prompt", self.notifier.prompt(lead, escalation, history))
+        if posted is not None:
+            update = {"slack_channel": json.dumps(posted.channel), "slack_ts": json.dumps(posted.ts)}
+            await self.store.redis.hset(self._escalation_key(escalation.id), mapping=update)
+        return await self._remember_thread(lead, posted)
+
+    async def _update_prompt(self, escalation: Escalation) -> None:
+        lead = await self.store.get_or_new(escalation.phone)
+        history = await self.store.recent(escalation.phone)
+        await self._notify("update", _none(self.notifier.update(lead, escalation, history)))
+
+    async def note(self, phone: str, text: str) -> None:
+        """Post a line into the lead's Slack thread (starting one if needed)."""
+        await self._post_thread(await self.store.get_or_new(phone), text)
+
+    async def remind(self, escalation_id: str) -> None:
+        """Nudge the thread of a prompt that is still waiting."""
+        escalation = await self.escalation(escalation_id)
+        if escalation.state != "pending":
+            return
+        waited = round((now() - escalation.created_at).total_seconds() / 60)
+        lead = await self.store.get_or_new(escalation.phone)
+        await self._post_thread(lead, f"Reminder: {lead_label(lead)} has waited {waited} min for an approval.")
+
+    async def send_as_person(self, phone: str, text: str, by: str) -> str:
+        """A team member texts the lead: the bot stays quiet for this lead until /jorge resume."""
+        lead = await self.store.get(phone)
+        if lead is None:
+            raise UnknownLead(f"no lead {phone}")
+        if lead.opted_out:
+            raise EditRejected(f"{lead_label(lead)} opted out (STOP); nothing was sent")
+        await self.store.set_owner(phone, Owner.HUMAN, assigned_to=by)
+        sent = await self._send(lead, text, None, key=f"person:{secrets.token_hex(8)}")
+        if sent is None:
+            raise EditRejected("the carrier refused the message; see the lead's history")
+        await self.note(phone, f"{by} texted {lead_label(lead)}: {text}")
+        return text
+
     async def _mark_opted_out(self, phone: str) -> None:
-        await self.store.redis.hset(self.store.lead_key(phone), "opted_out", json.dumps(True))
+        await self.store.set_fields(phone, opted_out=True)
 
     async def record_status(self, sid: str, status: str, error_code: str | None = None) -> bool:
         """A delivery status from the carrier; False when the message is not ours."""
@@ -224,6 +302,7 @@ class Conversation:
         )
         fields = {name: json.dumps(value) for name, value in escalation.model_dump(mode="json").items()}
         await self.store.redis.hset(self._escalation_key(escalation.id), mapping=fields)
+        await self.store.redis.zadd(f"{self.store.prefix}:pending-approvals", {escalation.id: now().timestamp()})
         return escalation
 
     async def escalation(self, escalation_id: str) -> Escalation:
@@ -241,7 +320,11 @@ class Conversation:
             raise AlreadyHandled(await self.escalation(escalation_id))
         update = {"state": state, "decided_by": by, "decided_at": now().isoformat(), "final_text": text}
         await self.store.redis.hset(key, mapping={k: json.dumps(v) for k, v in update.items()})
-        return await self.escalation(escalation_id)
+        await self.store.redis.zrem(f"{self.store.prefix}:pending-approvals", escalation_id)
+        escalation = await self.escalation(escalation_id)
+        waited = (now() - escalation.created_at).total_seconds()
+        await self.store.timing("approval", today(), waited)
+        return escalation
 
     async def approve(self, escalation_id: str, by: str, text: str | None = None) -> Escalation:
         """Send the held draft (or an edited text that passes the quality gate)."""
@@ -255,13 +338,23 @@ class Conversation:
         await self.store.set_owner(escalation.phone, Owner.BOT)
         if not lead.opted_out:
             await self._send(lead, text if text is not None else escalation.draft, None, key=f"esc:{escalation.id}")
+        await self._update_prompt(escalation)
         return escalation
 
     async def take_over(self, escalation_id: str, by: str) -> Escalation:
         """A person takes the lead: the bot stays quiet for it from now on."""
         escalation = await self._claim(escalation_id, by, "taken_over", None)
         await self.store.set_owner(escalation.phone, Owner.HUMAN, assigned_to=by)
+        await self._update_prompt(escalation)
+        await self.note(escalation.phone, f"{by} took over: the bot stays quiet for this lead until /jorge resume.")
         return escalation
+
+
+_THREADED = frozenset({"a person owns this lead", "waiting for Jorge's approval", "paused"})
+
+
+async def _none(call: Awaitable[None]) -> None:
+    await call
 
 
 def _segments(pending: list[Message]) -> list[tuple[list[Message], Action | None]]:
@@ -276,5 +369,5 @@ def _segments(pending: list[Message]) -> list[tuple[list[Message], Action | None
     return out
 
 
-def _today(moment: datetime | None = None) -> str:
+def today(moment: datetime | None = None) -> str:
     return (moment or now()).astimezone(TEAM_ZONE).strftime("%Y-%m-%d")

@@ -36,7 +36,8 @@ class SmsIntake:
         )  # fmt: skip
         # Enqueue even for a duplicate: the first attempt may have died before enqueueing.
         # The job id is the MessageSid, so the queue runs it once either way.
-        await self.queue.enqueue_process(event.phone, job_id=f"in:{event.sid}", defer=self.window.total_seconds())
+        defer = self.window.total_seconds()
+        await self.queue.enqueue("process_lead", event.phone, job_id=f"in:{event.sid}", defer=defer)
         return new
 
     async def status(self, event: DeliveryStatus) -> bool:

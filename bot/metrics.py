@@ -10,4 +10,5 @@ INBOUND = Counter("jorge_inbound_messages", "Inbound texts stored", ["kind"], re
 OUTBOUND = Counter("jorge_outbound_messages", "Outbound texts by first status", ["status"], registry=REGISTRY)
 REJECTED = Counter("jorge_webhook_rejections", "Webhook requests refused", ["reason"], registry=REGISTRY)
 ESCALATIONS = Counter("jorge_escalations", "Replies held for approval", registry=REGISTRY)
+NOTIFY_FAILURES = Counter("jorge_slack_failures", "Slack posts that failed", ["action"], registry=REGISTRY)
 DELIVERY = Counter("jorge_delivery_statuses", "Delivery status callbacks", ["status"], registry=REGISTRY)

@@ -13,7 +13,7 @@ from typing import Any
 from arq import create_pool
 from arq.connections import RedisSettings
 
-from bot.jobs import ArqQueue, JobQueue, LocalQueue
+from bot.jobs import ArqQueue, JobContext, JobQueue, LocalQueue
 from bot.outbound import DryRunSender, Sender
 from bot.settings import Settings
 from bot.twilio_sender import TwilioSender
@@ -27,6 +27,10 @@ class Runtime:
     services: Services
     queue: JobQueue
     pool: Any = None
+
+    @property
+    def context(self) -> JobContext:
+        return JobContext(self.services, self.queue)
 
     async def close(self) -> None:
         if isinstance(self.queue, LocalQueue):
@@ -66,7 +70,9 @@ async def start_runtime(settings: Settings, *, role: str, services: Services | N
         queue: JobQueue = ArqQueue(pool, queue_name(settings))
     else:
         pool = None
-        queue = LocalQueue(services.conversation, settings.jorge_coalesce_window)
+        local = LocalQueue()
+        local.context = JobContext(services, local)
+        queue = local
     mode = "Redis at REDIS_URL" if settings.redis_url else "embedded in-memory Redis, jobs in this process"
     sms = "Twilio" if settings.twilio_enabled else "dry-run (no TWILIO_ACCOUNT_SID): SMS are recorded, not sent"
     log.info("%s starting: %s; SMS %s", role, mode, sms)

@@ -13,6 +13,12 @@ Layout (`{phone}` is a Redis Cluster hash tag, so one lead's keys live in one sl
     <prefix>:leads                          zset   phone -> last activity (epoch seconds)
     <prefix>:sid:<OutboundSid>              string outbound sid -> phone (status callbacks)
     <prefix>:kill                           string set: all bot sends are stopped
+    <prefix>:thread:<ts>                    string Slack thread ts -> phone
+    <prefix>:escalation:<id>                hash   a held draft and who decided it
+    <prefix>:pending-approvals              zset   escalation id -> created (epoch seconds)
+    <prefix>:stats:<day>                    hash   counters for /jorge stats
+    <prefix>:stats:<day>:<timing>           list   seconds (first_response, approval)
+    <prefix>:event:<id>                     string a Slack event_id seen (dedupe, 1 day)
 
 Decisions read only the last `window` messages, so work per message does not grow with the
 length of a conversation.
@@ -62,7 +68,9 @@ _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
-OWNERSHIP_FIELDS = frozenset({"owner", "assigned_to"})
+# Fields people change from Slack while a job may be answering the lead: written only through
+# set_fields/set_owner, never by save(), so a slow save never undoes a take-over or a pause.
+MANAGED_FIELDS = frozenset({"owner", "assigned_to", "slack_thread", "paused"})
 
 
 def now() -> datetime:
@@ -101,8 +109,7 @@ class LeadStore:
 
     async def save(self, lead: Lead) -> Lead:
         lead = lead.model_copy(update={"updated_at": now(), "created_at": lead.created_at or now()})
-        # Ownership moves only through set_owner, so a slow save never undoes a take-over.
-        data = lead.model_dump(mode="json", exclude=OWNERSHIP_FIELDS)
+        data = lead.model_dump(mode="json", exclude=MANAGED_FIELDS)
         fields = {name: json.dumps(value) for name, value in data.items()}
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(self.lead_key(lead.phone), mapping=fields)
@@ -111,10 +118,14 @@ class LeadStore:
         return lead
 
     async def set_owner(self, phone: str, owner: Owner, assigned_to: str | None = None) -> None:
-        fields = {"owner": json.dumps(owner.value)}
+        fields: dict[str, object] = {"owner": owner.value}
         if assigned_to is not None:
-            fields["assigned_to"] = json.dumps(assigned_to)
-        await self.redis.hset(self.lead_key(phone), mapping=fields)
+            fields["assigned_to"] = assigned_to
+        await self.set_fields(phone, **fields)
+
+    async def set_fields(self, phone: str, **fields: object) -> None:
+        """Change some profile fields in place (JSON-encoded like the rest of the profile)."""
+        await self.redis.hset(self.lead_key(phone), mapping={k: json.dumps(v) for k, v in fields.items()})
 
     async def record_inbound(self, phone: str, message: Message) -> bool:
         """Store an inbound message and queue it for an answer; False when its sid was seen before."""
@@ -179,6 +190,39 @@ class LeadStore:
             await self.redis.set(f"{self.prefix}:kill", "1")
         else:
             await self.redis.delete(f"{self.prefix}:kill")
+
+    async def link_thread(self, ts: str, phone: str) -> None:
+        await self.redis.set(f"{self.prefix}:thread:{ts}", phone, ex=365 * 24 * 3600)
+
+    async def phone_for_thread(self, ts: str) -> str | None:
+        value = await self.redis.get(f"{self.prefix}:thread:{ts}")
+        return str(value) if value is not None else None
+
+    async def first_time(self, kind: str, key: str, seconds: float = 24 * 3600) -> bool:
+        """True the first time (`kind`, `key`) is seen: Slack retries and repeated event ids."""
+        return bool(await self.redis.set(f"{self.prefix}:{kind}:{key}", "1", nx=True, ex=int(seconds)))
+
+    async def count(self, name: str, day: str, amount: int = 1) -> None:
+        key = f"{self.prefix}:stats:{day}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hincrby(key, name, amount)
+            pipe.expire(key, 40 * 24 * 3600)
+            await pipe.execute()
+
+    async def timing(self, name: str, day: str, seconds: float) -> None:
+        key = f"{self.prefix}:stats:{day}:{name}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(key, f"{seconds:.3f}")
+            pipe.expire(key, 40 * 24 * 3600)
+            await pipe.execute()
+
+    async def day_stats(self, day: str) -> tuple[dict[str, int], dict[str, list[float]]]:
+        counters = {k: int(v) for k, v in (await self.redis.hgetall(f"{self.prefix}:stats:{day}")).items()}
+        timings = {}
+        for name in ("first_response", "approval"):
+            raw = await self.redis.lrange(f"{self.prefix}:stats:{day}:{name}", 0, -1)
+            timings[name] = [float(v) for v in raw]
+        return counters, timings
 
     async def append(self, phone: str, message: Message) -> int:
         """Add a message to the conversation; returns its index (0 = first)."""

@@ -20,6 +20,8 @@ async def lead_summary(store: LeadStore, phone: str) -> dict[str, Any]:
         "opted_out": lead.opted_out,
         "assigned_to": lead.assigned_to,
         "market": lead.market,
+        "paused": lead.paused,
+        "slack_thread": lead.slack_thread,
         "facts": lead.facts.known(),
         "updated_at": lead.updated_at.isoformat() if lead.updated_at else None,
     }

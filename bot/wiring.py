@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from slack_sdk.web.async_client import AsyncWebClient
 
 from agents.brain import Brain, RuleBrain
 from agents.overseer import Overseer
 from bot.config import Config, load_config
 from bot.conversation import Conversation, Guards
+from bot.notify import DryRunNotifier, Notifier, SlackNotifier
 from bot.outbound import DryRunSender, Sender
 from bot.redis import connect
 from bot.settings import Settings
@@ -26,6 +28,7 @@ class Services:
     brain: Brain
     sender: Sender
     conversation: Conversation
+    slack: AsyncWebClient | None = None
 
 
 def build_overseer(config: Config) -> Overseer:
@@ -40,5 +43,19 @@ def build(settings: Settings, *, redis: Redis | None = None, sender: Sender | No
     brain = RuleBrain(overseer)
     sender = sender if sender is not None else DryRunSender()
     guards = Guards(daily_cap=settings.jorge_daily_cap, kill_switch=settings.jorge_kill_switch)
-    conversation = Conversation(store, brain, sender, allowed_contacts=config.contacts(), guards=guards)
-    return Services(settings, config, redis, store, overseer, brain, sender, conversation)
+    slack = slack_client(settings)
+    notifier: Notifier = (
+        SlackNotifier(slack, settings.jorge_slack_channel or "")
+        if slack is not None
+        else DryRunNotifier(echo=settings.redis_url is None)
+    )
+    conversation = Conversation(
+        store, brain, sender, allowed_contacts=config.contacts(), guards=guards, notifier=notifier
+    )
+    return Services(settings, config, redis, store, overseer, brain, sender, conversation, slack)
+
+
+def slack_client(settings: Settings) -> AsyncWebClient | None:
+    if not settings.slack_enabled:
+        return None
+    return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or "https://slack.com/api/")

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq import Retry
 from arq.connections import RedisSettings
-from arq.worker import Worker, func
+from arq.worker import Function, Worker, func
 
-from bot.jobs import MAX_TRIES, RetryLater, backoff, process_lead
+from bot.jobs import JOBS, MAX_TRIES, RetryLater, backoff
 from bot.runtime import Runtime, queue_name, start_runtime
 from bot.settings import Settings
 
 
-async def process_lead_job(ctx: dict[str, Any], phone: str) -> None:
-    runtime: Runtime = ctx["runtime"]
-    try:
-        await process_lead(runtime.services.conversation, phone, runtime.services.settings.jorge_coalesce_window)
-    except RetryLater as retry:
-        raise Retry(defer=retry.seconds if retry.seconds is not None else backoff(ctx["job_try"])) from retry
+def _arq_job(job: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    async def run(ctx: dict[str, Any], *args: str) -> None:
+        runtime: Runtime = ctx["runtime"]
+        try:
+            await job(runtime.context, *args)
+        except RetryLater as retry:
+            raise Retry(defer=retry.seconds if retry.seconds is not None else backoff(ctx["job_try"])) from retry
+
+    return run
+
+
+def functions() -> list[Function]:
+    return [func(_arq_job(job), name=name, max_tries=MAX_TRIES) for name, job in JOBS.items()]
 
 
 def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
@@ -33,7 +41,7 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
             await ctx["runtime"].close()
 
     return Worker(
-        functions=[func(process_lead_job, name="process_lead", max_tries=MAX_TRIES)],
+        functions=functions(),
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=queue_name(settings),
         on_startup=on_startup,

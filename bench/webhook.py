@@ -1,0 +1,515 @@
+"""The Twilio SMS webhook under load: latency at a steady rate, reply latency, and throughput.
+
+    .venv/bin/python bench/webhook.py [--leads 500] [--rate 100] [--concurrency 50] [--requests 2000]
+
+Runs the real product as the end-to-end tests do (tests/support): `jorge serve` and one
+`jorge worker` as subprocesses, on a throwaway redis-server (or REDIS_URL, under a fresh key
+prefix), sending SMS through the twilio SDK to the fake Twilio REST server. The fake Twilio runs
+in its own process so that it does not share a GIL with the load generator. Coalescing is off
+(JORGE_COALESCE_WINDOW=0s), so reply latency is the queue and the worker, not the window.
+
+Phase A, open loop: one signed webhook for each of --leads new leads, request i sent at
+t0 + i/--rate whatever the answers; webhook latency p50/p99/max, and inbound -> outbound (webhook
+sent -> fake Twilio received that lead's reply) p50/p99, and that every lead got exactly one reply.
+
+Phase B, closed loop: --concurrency connections send --requests webhooks (fresh leads, fresh
+MessageSids) as fast as the app answers; then a bare FastAPI app (one POST route returning the
+same empty TwiML: no signature check, no Redis) under the same uvicorn settings as `jorge serve`
+(bot/cli.py) is driven the same way. The jorge worker is paused (SIGSTOP) while the webhook
+throughput is timed, so both apps have the machine to themselves; it answers the backlog after.
+
+Exits 0 whether or not the targets are met (it is a measurement); 1 if the product failed
+(non-200 answers, missing or duplicate replies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+import httpx  # noqa: E402
+from aiohttp import web  # noqa: E402
+from twilio.request_validator import RequestValidator  # noqa: E402
+
+from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio  # noqa: E402
+from tests.support.processes import free_port  # noqa: E402
+from tests.support.product import FROM_NUMBER, Product, new_sid  # noqa: E402
+
+TEXT = "Hi, looking for a 3 bed in Fontana under 550k"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+FORM = "application/x-www-form-urlencoded"
+WARMUP = 50  # requests before each timed run (connections, lazy imports, Redis scripts)
+
+# A FastAPI app with nothing but the route, served exactly as bot/cli.py `serve` serves jorge.
+BARE_APP = """
+import sys
+import uvicorn
+from fastapi import FastAPI, Response
+
+EMPTY_TWIML = {twiml!r}
+app = FastAPI(title="bare", docs_url=None, redoc_url=None)
+
+
+@app.post("/twilio/sms")
+async def sms() -> Response:
+    return Response(EMPTY_TWIML, media_type="application/xml")
+
+
+@app.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {{"status": "ok"}}
+
+
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), proxy_headers=True, log_config=None)
+"""
+
+
+# --- fake Twilio, in its own process ----------------------------------------------------------
+
+
+@dataclass
+class TimedTwilio(FakeTwilio):
+    """FakeTwilio that also notes when each accepted send arrived (time.monotonic, system-wide)."""
+
+    arrived: dict[str, float] = field(default_factory=dict)  # Twilio sid -> arrival
+
+    async def _messages(self, request: web.Request) -> web.Response:
+        at = time.monotonic()
+        response = await super()._messages(request)
+        if response.status == 201:
+            self.arrived[self.sent[-1].sid] = at  # no await since the append: this is our Sms
+        return response
+
+
+def _serve_twilio(conn: Connection) -> None:
+    fake = TimedTwilio()
+    fake.start()
+    conn.send(fake.port)
+    while True:
+        command, arg = conn.recv()
+        if command == "count":
+            with fake._lock:
+                conn.send(len(fake.sent))
+        elif command == "sent":  # [(to, arrival)], from index `arg`
+            with fake._lock:
+                sent = fake.sent[arg:]
+            conn.send([(sms.to, fake.arrived.get(sms.sid)) for sms in sent])
+        else:
+            break
+    fake.stop()
+    conn.send("stopped")
+
+
+class TwilioProcess:
+    """The fake Twilio's handle in this process: `url`, `count()`, `sent()`. Quacks enough
+    like FakeTwilio for tests.support.product.Product (it only reads `.url`)."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve_twilio, args=(child,), daemon=True)
+        self._process.start()
+        if not self._conn.poll(20):
+            raise RuntimeError("the fake Twilio did not start")
+        self.port: int = self._conn.recv()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def count(self) -> int:
+        self._conn.send(("count", 0))
+        return int(self._conn.recv())
+
+    def sent(self, start: int = 0) -> list[tuple[str, float | None]]:
+        self._conn.send(("sent", start))
+        return list(self._conn.recv())
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, EOFError):
+            self._conn.send(("stop", 0))
+            self._conn.poll(10) and self._conn.recv()
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(5)
+
+
+# --- Redis ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """REDIS_URL if set (the product's keys go under a fresh JORGE_NAMESPACE), else a throwaway one."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        sys.exit("redis-server is not installed: install it (apt-get install redis-server) or set REDIS_URL")
+    workdir = tempfile.mkdtemp(prefix="jorge-bench-redis-")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, process)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"redis-server exited with {process.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+# --- the bare app -----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def bare_app(logs: Path) -> Iterator[str]:
+    port = free_port()
+    log = (logs / "bare.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-c", BARE_APP.format(twiml=EMPTY_TWIML), str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the bare app exited:\n{(logs / 'bare.log').read_text(errors='replace')}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the bare app did not come up")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        log.close()
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Webhook:
+    phone: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def webhooks(url: str, phones: Iterable[str]) -> list[Webhook]:
+    """Signed inbound-SMS webhooks, one per phone, each with a fresh MessageSid (signed up front)."""
+    validator = RequestValidator(AUTH_TOKEN)
+    out = []
+    for phone in phones:
+        params = {"From": phone, "To": FROM_NUMBER, "Body": TEXT, "MessageSid": new_sid(),
+                  "AccountSid": ACCOUNT_SID, "NumMedia": "0"}  # fmt: skip
+        headers = {"Content-Type": FORM, "X-Twilio-Signature": validator.compute_signature(url, params)}
+        out.append(Webhook(phone, urlencode(params).encode(), headers))
+    return out
+
+
+def phones(prefix: int, count: int) -> list[str]:
+    return [f"+1{prefix:03d}{i:07d}" for i in range(count)]
+
+
+class Client:
+    """One keep-alive connection pool; `post` returns the status (0: no answer). aiohttp by default:
+    httpx's pool costs about 2 ms of client CPU a request here and, with 50 connections, caps a
+    closed loop near 200 requests/s, so it would measure itself (--client httpx to see)."""
+
+    def __init__(self, kind: str, connections: int) -> None:
+        self.kind = kind
+        if kind == "httpx":
+            limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+            self._httpx = httpx.AsyncClient(limits=limits, timeout=30.0)
+        else:
+            connector = aiohttp.TCPConnector(limit=connections, limit_per_host=connections)
+            self._aiohttp = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30))
+
+    async def post(self, url: str, hook: Webhook) -> int:
+        try:
+            if self.kind == "httpx":
+                return (await self._httpx.post(url, content=hook.body, headers=hook.headers)).status_code
+            async with self._aiohttp.post(url, data=hook.body, headers=hook.headers) as response:
+                await response.read()
+                return response.status
+        except (httpx.HTTPError, aiohttp.ClientError, TimeoutError):
+            return 0
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.kind == "httpx":
+            await self._httpx.aclose()
+        else:
+            await self._aiohttp.close()
+
+
+@dataclass
+class OpenLoop:
+    sent_at: list[float]  # time.monotonic when request i went out
+    latency: list[float]  # seconds
+    lag: list[float]  # how late request i went out against its schedule (the client's own delay)
+    statuses: Counter[int]
+
+
+async def open_loop(kind: str, url: str, hooks: list[Webhook], rate: float) -> OpenLoop:
+    n = len(hooks)
+    result = OpenLoop([0.0] * n, [0.0] * n, [0.0] * n, Counter())
+    async with Client(kind, 200) as http:
+
+        async def one(i: int, scheduled: float) -> None:
+            hook = hooks[i]
+            start = time.monotonic()
+            result.sent_at[i], result.lag[i] = start, start - scheduled
+            result.statuses[await http.post(url, hook)] += 1
+            result.latency[i] = time.monotonic() - start
+
+        tasks = []
+        t0 = time.monotonic() + 0.05
+        for i in range(n):
+            scheduled = t0 + i / rate
+            delay = scheduled - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i, scheduled)))
+        await asyncio.gather(*tasks)
+    return result
+
+
+async def closed_loop(kind: str, url: str, hooks: list[Webhook], concurrency: int) -> tuple[float, Counter[int]]:
+    """Requests per second with `concurrency` connections, each sending its next request on an answer."""
+    statuses: Counter[int] = Counter()
+    async with Client(kind, concurrency) as http:
+
+        async def run(batch: list[Webhook]) -> None:
+            queue = iter(batch)
+
+            async def connection() -> None:
+                for hook in queue:  # one shared iterator: the next free connection takes the next request
+                    statuses[await http.post(url, hook)] += 1
+
+            await asyncio.gather(*(connection() for _ in range(concurrency)))
+
+        await run(hooks[:WARMUP])  # opens the connections
+        started = time.monotonic()
+        await run(hooks[WARMUP:])
+        elapsed = time.monotonic() - started
+    return (len(hooks) - WARMUP) / elapsed, statuses
+
+
+# --- reporting --------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))  # nearest rank
+    return ordered[rank]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def wait_for_replies(twilio: TwilioProcess, total: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if twilio.count() >= total:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def tail(path: Path, chars: int = 2000) -> str:
+    return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--leads", type=int, default=500, help="phase A: leads, one webhook each")
+    parser.add_argument("--rate", type=float, default=100.0, help="phase A: webhooks per second")
+    parser.add_argument("--concurrency", type=int, default=50, help="phase B: connections")
+    parser.add_argument("--requests", type=int, default=2000, help="phase B: timed webhooks per app")
+    parser.add_argument(
+        "--client", choices=["aiohttp", "httpx"], default="aiohttp", help="the load generator's HTTP client"
+    )
+    args = parser.parse_args()
+    try:
+        import uvloop  # the same loop uvicorn picks for the servers; a leaner client
+
+        uvloop.install()
+    except ImportError:
+        pass
+
+    failures: list[str] = []
+    with contextlib.ExitStack() as stack:
+        logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jorge-bench-")))
+        redis_url = stack.enter_context(redis_server())
+        twilio = TwilioProcess()
+        stack.callback(twilio.stop)
+        env = {"JORGE_COALESCE_WINDOW": "0s", "JORGE_DAILY_CAP": "1000000"}
+        product = Product(redis_url=redis_url, logs=logs, twilio=twilio, extra_env=env,  # type: ignore[arg-type]
+                          namespace=f"bench{uuid.uuid4().hex[:8]}")  # fmt: skip
+        stack.callback(product.stop)
+        product.start_web()
+        worker = product.start_worker()
+        url = product.base_url + "/twilio/sms"
+        print(f"jorge serve + 1 jorge worker, Redis {'REDIS_URL' if os.environ.get('REDIS_URL') else 'throwaway'}, "
+              f"fake Twilio in its own process, coalescing window 0s; {os.cpu_count()} CPUs")  # fmt: skip
+
+        # Warm up: first requests pay for connections, lazy imports and the worker's first send.
+        warm = webhooks(url, phones(900, WARMUP))
+        asyncio.run(open_loop(args.client, url, warm, 50.0))
+        if not wait_for_replies(twilio, WARMUP, 30):
+            failures.append(f"warm-up: {twilio.count()} of {WARMUP} replies")
+        replies_before_a = twilio.count()
+
+        # Phase A: open loop at a steady rate.
+        hooks_a = webhooks(url, phones(555, args.leads))
+        a = asyncio.run(open_loop(args.client, url, hooks_a, args.rate))
+        if a.statuses != Counter({200: args.leads}):
+            failures.append(f"phase A answers: {dict(a.statuses)}")
+        wait_for_replies(twilio, replies_before_a + args.leads, 60)
+        sent_a = twilio.sent(replies_before_a)
+        sent_at = {hook.phone: a.sent_at[i] for i, hook in enumerate(hooks_a)}
+        first_reply: dict[str, float] = {}
+        for to, arrived in sent_a:
+            if to in sent_at and arrived is not None:
+                first_reply.setdefault(to, arrived)
+        round_trip = [first_reply[phone] - sent_at[phone] for phone in first_reply]
+        span = max(a.sent_at) - min(a.sent_at)
+        print()
+        print(f"Phase A: {args.leads} leads, one webhook each, open loop at {args.rate:g}/s "
+              f"(achieved {(args.leads - 1) / span if span else 0:.1f}/s)")  # fmt: skip
+        print(f"  webhook latency      p50 {ms(percentile(a.latency, 50))}   p99 {ms(percentile(a.latency, 99))}"
+              f"   max {ms(max(a.latency))}")  # fmt: skip
+        print(f"  client send lag      p50 {ms(percentile(a.lag, 50))}   p99 {ms(percentile(a.lag, 99))}"
+              f"   max {ms(max(a.lag))}   (how late the load generator sent, vs schedule)")  # fmt: skip
+        print(f"  inbound -> outbound  p50 {ms(percentile(round_trip, 50))}   p99 {ms(percentile(round_trip, 99))}"
+              f"   max {ms(max(round_trip, default=float('nan')))}   ({len(round_trip)} leads answered)")  # fmt: skip
+
+        # Phase B: closed loop, jorge then the bare app.
+        hooks_b = webhooks(url, phones(556, args.requests + WARMUP))
+        worker.popen.send_signal(signal.SIGSTOP)  # the webhook path alone; the backlog waits in Redis
+        try:
+            jorge_rps, statuses_b = asyncio.run(closed_loop(args.client, url, hooks_b, args.concurrency))
+        finally:
+            worker.popen.send_signal(signal.SIGCONT)
+        if statuses_b != Counter({200: len(hooks_b)}):
+            failures.append(f"phase B answers: {dict(statuses_b)}")
+        drain_started = time.monotonic()
+        expected = replies_before_a + args.leads + len(hooks_b)
+        drained = wait_for_replies(twilio, expected, 90)
+        drain_seconds = time.monotonic() - drain_started
+        # Every lead of the run, counted after the drain (so late duplicates would show).
+        per_lead = Counter(to for to, _ in twilio.sent())
+        a_once = sum(per_lead[hook.phone] == 1 for hook in hooks_a)
+        b_once = sum(per_lead[hook.phone] == 1 for hook in hooks_b)
+        if a_once != args.leads:
+            failures.append(f"phase A: {a_once} of {args.leads} leads got exactly one reply")
+        if b_once != len(hooks_b):
+            failures.append(f"phase B: {b_once} of {len(hooks_b)} leads got exactly one reply")
+        product.stop()  # the bare app gets the machine to itself
+
+        with bare_app(logs) as bare_base:
+            bare_hooks = webhooks(bare_base + "/twilio/sms", phones(557, args.requests + WARMUP))
+            bare_rps, statuses_bare = asyncio.run(
+                closed_loop(args.client, bare_base + "/twilio/sms", bare_hooks, args.concurrency)
+            )
+        if statuses_bare != Counter({200: len(bare_hooks)}):
+            failures.append(f"bare app answers: {dict(statuses_bare)}")
+
+        ratio = jorge_rps / bare_rps
+        print()
+        print(
+            f"Phase B: {args.requests} webhooks (after {WARMUP} warm-up), closed loop, {args.concurrency} connections"
+        )
+        print(f"  jorge serve (worker paused)  {jorge_rps:8.0f} req/s")
+        print(f"  bare FastAPI, same uvicorn   {bare_rps:8.0f} req/s")
+        print(f"  ratio jorge/bare             {ratio:8.2f}")
+        print(
+            f"  worker then answered the {len(hooks_b)} phase-B leads in {drain_seconds:.1f} s"
+            f" ({len(hooks_b) / drain_seconds:.0f}/s)"
+            if drained
+            else "  worker did not answer the backlog in 90 s"
+        )
+        print(f"  leads with exactly one reply: phase A {a_once}/{args.leads}, phase B {b_once}/{len(hooks_b)}")
+
+        p99_webhook = percentile(a.latency, 99)
+        p99_reply = percentile(round_trip, 99) if len(round_trip) == args.leads else float("inf")
+        targets = [
+            (f"webhook p99 < 25 ms at {args.rate:g}/s", ms(p99_webhook), p99_webhook < 0.025),
+            ("throughput jorge/bare >= 0.5", f"{ratio:.2f}", ratio >= 0.5),
+            ("inbound -> outbound p99 < 1000 ms", ms(p99_reply), p99_reply < 1.0),
+            (f"every lead exactly one reply ({args.leads})", str(a_once), a_once == args.leads),
+        ]
+        print()
+        print("Summary")
+        for name, value, met in targets:
+            print(f"  {name:42s} {value:>12s}   {'met' if met else 'NOT MET'}")
+        if failures:
+            print()
+            print("The product failed:")
+            for failure in failures:
+                print(f"  - {failure}")
+            for process in [*product.workers, *([product.web] if product.web else [])]:
+                print(f"--- {process.log.name} (tail)\n{tail(process.log)}")
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

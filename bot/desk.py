@@ -1,0 +1,333 @@
+"""The team's desk in Slack: approvals, lead threads and the `/jorge` command.
+
+Every method takes the Slack user who acted and returns the words to show them; the Slack
+handler only translates payloads in and these results out. Permissions come from the team
+configuration: approvers (Jorge) may approve, edit and pause everything; anyone on the team may
+take over, assign, hand off, reply and pause one lead; anyone else is refused and nothing changes.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import statistics
+
+from agents.team import TeamMember
+from agents.types import Lead, Owner
+from bot.config import Config
+from bot.conversation import AlreadyHandled, Conversation, EditRejected, today
+from bot.errors import UnknownLead
+from bot.outbound import mask_phone
+
+USAGE = """`/jorge` commands:
+• `help` · `leads [mine|unassigned|hot]` · `lead <phone>` · `workload` · `stats`
+• `take <lead>` · `assign <lead> @member` · `handoff <lead> @member [note]`
+• `pause <lead>` · `resume <lead>` · `reply <lead> <text>`
+• `pause-all` · `resume-all` (approvers: the kill switch)"""
+
+_USER = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
+_QUESTIONS = {
+    "market": "area",
+    "price": "budget or price",
+    "bedrooms": "bedrooms",
+    "preapproved": "pre-approval",
+    "timeline": "timeline",
+}
+
+
+class Refused(Exception):
+    """The user may not do this; the message says why (shown only to them)."""
+
+
+class Usage(Exception):
+    """The command is incomplete or names something unknown; `message` says what."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def normalise_phone(text: str) -> str | None:
+    """+19095550123, 909-555-0123, (909) 555 0123 → +19095550123; None when it is no phone."""
+    digits = re.sub(r"\D", "", text)
+    if text.strip().startswith("+") and 8 <= len(digits) <= 15:
+        return "+" + digits
+    if len(digits) == 10:
+        return "+1" + digits
+    if len(digits) == 11 and digits.startswith("1"):
+        return "+" + digits
+    return None
+
+
+def _median(values: list[float]) -> str:
+    if not values:
+        return "-"
+    seconds = statistics.median(values)
+    return f"{seconds:.0f}s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+class Desk:
+    def __init__(self, conversation: Conversation, config: Config) -> None:
+        self.conversation = conversation
+        self.store = conversation.store
+        self.config = config
+
+    # who -----------------------------------------------------------------------------------
+
+    def member(self, user_id: str) -> TeamMember | None:
+        return next((m for m in self.config.team if m.slack_user_id == user_id), None)
+
+    def _team_member(self, user_id: str) -> TeamMember:
+        member = self.member(user_id)
+        if member is None:
+            raise Refused("Only members of Jorge's team can do that.")
+        return member
+
+    def _approver(self, user_id: str) -> TeamMember:
+        member = self._team_member(user_id)
+        if not member.approver:
+            raise Refused("Only an approver (Jorge) can do that.")
+        return member
+
+    def _find_member(self, text: str) -> TeamMember:
+        mention = _USER.match(text.strip())
+        if mention:
+            found = self.member(mention.group(1))
+        else:
+            wanted = text.strip().lstrip("@").lower()
+            found = next((m for m in self.config.team if wanted in (m.name.lower(), m.name.split()[0].lower())), None)
+        if found is None:
+            raise Usage(f"No team member {text!r}.")
+        return found
+
+    async def _lead(self, text: str) -> Lead:
+        phone = normalise_phone(text)
+        if phone is None:
+            raise Usage(f"{text!r} is not a phone number (try +19095550123).")
+        lead = await self.store.get(phone)
+        if lead is None:
+            raise Usage(f"No lead {phone}.")
+        return lead
+
+    # approvals -----------------------------------------------------------------------------
+
+    async def approve(self, user_id: str, escalation_id: str) -> None:
+        member = self._approver(user_id)
+        await self._decide(self.conversation.approve(escalation_id, member.name))
+
+    async def can_edit(self, user_id: str, escalation_id: str) -> str:
+        """The draft to put in the edit modal, once the user may edit and it is still pending."""
+        self._approver(user_id)
+        escalation = await self.conversation.escalation(escalation_id)
+        if escalation.state != "pending":
+            raise Refused(f"Already handled by {escalation.decided_by}.")
+        return escalation.draft
+
+    async def edit(self, user_id: str, escalation_id: str, text: str) -> None:
+        member = self._approver(user_id)
+        await self._decide(self.conversation.approve(escalation_id, member.name, text=text.strip()))
+
+    async def take_over(self, user_id: str, escalation_id: str) -> None:
+        member = self._team_member(user_id)
+        await self._decide(self.conversation.take_over(escalation_id, member.name))
+
+    @staticmethod
+    async def _decide(call: object) -> None:
+        try:
+            await call  # type: ignore[misc]
+        except AlreadyHandled as handled:
+            raise Refused(f"Already handled by {handled.escalation.decided_by}.") from None
+        except UnknownLead:
+            raise Refused("That approval prompt is no longer known.") from None
+
+    # lead threads --------------------------------------------------------------------------
+
+    async def thread_message(self, user_id: str, thread_ts: str, text: str) -> str | None:
+        """A message typed in a lead's thread: an internal note, or `send: ...` to text the lead."""
+        phone = await self.store.phone_for_thread(thread_ts)
+        member = self.member(user_id)
+        if phone is None or member is None:
+            return None
+        body = text.strip()
+        if not body.lower().startswith("send:"):
+            return None  # internal note: stays in Slack
+        sms = body[5:].strip()
+        if not sms:
+            return "Nothing to send: write the text after `send:`."
+        try:
+            await self.conversation.send_as_person(phone, sms, member.name)
+        except EditRejected as error:
+            return f"Not sent: {error}"
+        return None
+
+    # /jorge ----------------------------------------------------------------------------------
+
+    async def command(self, user_id: str, text: str) -> str:
+        """Run one `/jorge` command; the answer is shown only to the user who ran it."""
+        try:
+            words = shlex.split(text)
+        except ValueError:
+            words = text.split()
+        if not words or words[0].lower() == "help":
+            return USAGE
+        name, args = words[0].lower(), words[1:]
+        handler = getattr(self, "_cmd_" + name.replace("-", "_"), None)
+        if handler is None:
+            return f"Unknown command `{name}`. Try `/jorge help`."
+        try:
+            self._team_member(user_id)
+            result: str = await handler(user_id, args)
+            return result
+        except Usage as usage:
+            return f"{usage.message} Try `/jorge help`."
+        except Refused as refused:
+            return str(refused)
+
+    @staticmethod
+    def _need(args: list[str], count: int, usage: str) -> None:
+        if len(args) < count:
+            raise Usage(f"Usage: `/jorge {usage}`.")
+
+    async def _leads(self) -> list[Lead]:
+        leads = []
+        for phone in await self.store.phones(limit=500):
+            lead = await self.store.get(phone)
+            if lead is not None:
+                leads.append(lead)
+        return leads
+
+    @staticmethod
+    def _line(lead: Lead) -> str:
+        owner = lead.assigned_to or "unassigned"
+        priority = lead.priority.label if lead.priority else "-"
+        persona = lead.persona.value if lead.persona else "-"
+        flags = " (opted out)" if lead.opted_out else " (paused)" if lead.paused else ""
+        return f"• {lead.phone} · {persona} · {lead.market or '-'} · {priority} · {owner} · {lead.owner.value}{flags}"
+
+    async def _cmd_leads(self, user_id: str, args: list[str]) -> str:
+        which = args[0].lower() if args else "all"
+        member = self._team_member(user_id)
+        filters = {
+            "all": lambda lead: True,
+            "mine": lambda lead: lead.assigned_to == member.name,
+            "unassigned": lambda lead: lead.assigned_to is None,
+            "hot": lambda lead: bool(lead.priority and lead.priority.label == "hot"),
+        }
+        if which not in filters:
+            raise Usage("Usage: `/jorge leads [mine|unassigned|hot]`.")
+        chosen = [lead for lead in await self._leads() if filters[which](lead)][:15]
+        if not chosen:
+            return f"No {which} leads."
+        return f"*Leads ({which})*\n" + "\n".join(self._line(lead) for lead in chosen)
+
+    async def _cmd_lead(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 1, "lead <phone>")
+        lead = await self._lead(args[0])
+        facts = ", ".join(f"{k}: {v}" for k, v in lead.facts.known().items()) or "none yet"
+        lines = [f"*{lead.name or lead.phone}*", self._line(lead), f"Facts: {facts}"]
+        for message in (await self.store.recent(lead.phone, 5))[-5:]:
+            who = "Lead" if message.direction == "in" else "Us"
+            lines.append(f"> *{who}:* {message.body}")
+        return "\n".join(lines)
+
+    async def _cmd_take(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 1, "take <lead>")
+        member = self._team_member(user_id)
+        lead = await self._lead(args[0])
+        await self.store.set_owner(lead.phone, Owner.HUMAN, assigned_to=member.name)
+        await self.conversation.note(lead.phone, f"{member.name} took {mask_phone(lead.phone)}: the bot is quiet.")
+        return f"You have {lead.phone}. The bot stays quiet for this lead until `/jorge resume {lead.phone}`."
+
+    async def _cmd_assign(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 2, "assign <lead> @member")
+        lead = await self._lead(args[0])
+        member = self._find_member(args[1])
+        await self.store.set_fields(lead.phone, assigned_to=member.name)
+        await self.conversation.note(lead.phone, f"Assigned to <@{member.slack_user_id}>.")
+        return f"{lead.phone} is assigned to {member.name}."
+
+    async def _cmd_handoff(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 2, "handoff <lead> @member [note]")
+        giver = self._team_member(user_id)
+        lead = await self._lead(args[0])
+        member = self._find_member(args[1])
+        note = " ".join(args[2:]) or "no note"
+        await self.store.set_fields(lead.phone, assigned_to=member.name)
+        await self.conversation.note(lead.phone, self.context_packet(lead, giver, member, note))
+        return f"Handed {lead.phone} to {member.name}; the context packet is in the lead's thread."
+
+    @staticmethod
+    def context_packet(lead: Lead, giver: TeamMember, receiver: TeamMember, note: str) -> str:
+        known = lead.facts.known()
+        answers = ", ".join(f"{k}: {v}" for k, v in known.items()) or "none yet"
+        have_market = lead.market is not None
+        open_questions = [
+            label for key, label in _QUESTIONS.items() if not (have_market if key == "market" else key in known)
+        ]
+        personas = " → ".join(p.value for p in lead.persona_history) or "-"
+        return "\n".join(
+            [
+                f"*Handoff* from {giver.name} to <@{receiver.slack_user_id}>",
+                f"Summary: {lead.persona.value if lead.persona else 'lead'} in {lead.market or 'an unknown area'}, "
+                f"{lead.replies_sent} bot replies so far",
+                f"Qualification answers: {answers}",
+                f"Reason: {note}",
+                f"Open questions: {', '.join(open_questions) or 'none'}",
+                f"Persona history: {personas}",
+            ]
+        )
+
+    async def _cmd_pause(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 1, "pause <lead>")
+        lead = await self._lead(args[0])
+        await self.store.set_fields(lead.phone, paused=True)
+        return f"The bot is paused for {lead.phone}."
+
+    async def _cmd_resume(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 1, "resume <lead>")
+        lead = await self._lead(args[0])
+        await self.store.set_fields(lead.phone, paused=False, owner=Owner.BOT.value)
+        return f"The bot answers {lead.phone} again."
+
+    async def _cmd_reply(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 2, "reply <lead> <text>")
+        member = self._team_member(user_id)
+        lead = await self._lead(args[0])
+        try:
+            await self.conversation.send_as_person(lead.phone, " ".join(args[1:]), member.name)
+        except EditRejected as error:
+            return f"Not sent: {error}"
+        return f"Sent to {lead.phone}. The bot stays quiet for this lead until `/jorge resume {lead.phone}`."
+
+    async def _cmd_workload(self, user_id: str, args: list[str]) -> str:
+        leads = await self._leads()
+        pending = await self.store.redis.zcard(f"{self.store.prefix}:pending-approvals")
+        lines = ["*Workload* (open leads / capacity)"]
+        for member in self.config.team:
+            open_leads = sum(1 for lead in leads if lead.assigned_to == member.name and not lead.opted_out)
+            extra = f" · {pending} pending approvals" if member.approver else ""
+            lines.append(f"• {member.name}: {open_leads}/{member.capacity}{extra}")
+        return "\n".join(lines)
+
+    async def _cmd_stats(self, user_id: str, args: list[str]) -> str:
+        counters, timings = await self.store.day_stats(today())
+        return "\n".join(
+            [
+                f"*Today* ({today()})",
+                f"• inbound texts: {counters.get('inbound', 0)}",
+                f"• bot replies: {counters.get('replies', 0)}",
+                f"• escalations: {counters.get('escalations', 0)}",
+                f"• median first response: {_median(timings['first_response'])}",
+                f"• median approval time: {_median(timings['approval'])}",
+            ]
+        )
+
+    async def _cmd_pause_all(self, user_id: str, args: list[str]) -> str:
+        self._approver(user_id)
+        await self.store.set_kill_switch(True)
+        return "Kill switch ON: the bot sends nothing until `/jorge resume-all`."
+
+    async def _cmd_resume_all(self, user_id: str, args: list[str]) -> str:
+        self._approver(user_id)
+        await self.store.set_kill_switch(False)
+        return "Kill switch off: the bot answers leads again."

@@ -1,0 +1,123 @@
+"""Slack messages laid out with slack_sdk's Block Kit models (no hand-written JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from agents.types import Escalation, Lead, Message
+from bot.outbound import mask_phone
+
+REASON_WORDS = {
+    "human_requested": "asked for Jorge or a person",
+    "negotiation": "offer, counter, credit or fees: a negotiation decision",
+    "compliance": "legal, tax, disclosure or Fair Housing territory (or a draft that failed the quality gate)",
+    "unhappy_client": "the lead is unhappy",
+    "high_value": "high value: $1M or more",
+}
+EDIT_CALLBACK = "edit_reply_modal"
+EDIT_BLOCK = "reply"
+EDIT_INPUT = "text"
+
+
+def lead_label(lead: Lead) -> str:
+    return lead.name or mask_phone(lead.phone)
+
+
+def _facts_line(lead: Lead) -> str:
+    facts = lead.facts.known()
+    parts = [f"{k}: {v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k}: {v}" for k, v in facts.items()]
+    return ", ".join(parts) or "none yet"
+
+
+def _history(messages: Sequence[Message], limit: int = 4) -> str:
+    lines = []
+    for message in list(messages)[-limit:]:
+        who = "Lead" if message.direction == "in" else "Bot"
+        body = message.body if len(message.body) <= 200 else message.body[:197] + "..."
+        lines.append(f"*{who}:* {body}")
+    return "\n".join(lines) or "_no messages_"
+
+
+def _summary_blocks(lead: Lead, escalation: Escalation, history: Sequence[Message]) -> list[Block]:
+    decision = escalation.decision
+    priority = decision.get("priority") or {}
+    commission = priority.get("commission", 0)
+    reasons = "\n".join(f"• {REASON_WORDS.get(r, r)}" for r in escalation.reasons)
+    return [
+        HeaderBlock(text=f"Approval needed: {lead_label(lead)}"),
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=f"*Lead*\n{lead_label(lead)}"),
+                MarkdownTextObject(text=f"*Market*\n{decision.get('market') or 'unknown'}"),
+                MarkdownTextObject(text=f"*Facts*\n{_facts_line(lead)}"),
+                MarkdownTextObject(text=f"*Commission potential*\n${commission:,}"),
+                MarkdownTextObject(text=f"*Persona*\n{decision.get('persona') or '-'}"),
+                MarkdownTextObject(text=f"*Priority*\n{priority.get('label', '-')}"),
+            ]
+        ),
+        SectionBlock(text=MarkdownTextObject(text=f"*Why it escalated*\n{reasons}")),
+        SectionBlock(text=MarkdownTextObject(text=f"*Last messages*\n{_history(history)}")),
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text=f"*Drafted reply*\n>{escalation.draft}")),
+    ]
+
+
+def approval_prompt(lead: Lead, escalation: Escalation, history: Sequence[Message]) -> list[Block]:
+    """The prompt Jorge sees: who, why, what was said, the draft, and three buttons."""
+    buttons = ActionsBlock(
+        block_id=f"escalation:{escalation.id}",
+        elements=[
+            ButtonElement(text="Approve & send", action_id="approve_reply", value=escalation.id, style="primary"),
+            ButtonElement(text="Edit", action_id="edit_reply", value=escalation.id),
+            ButtonElement(text="Take over", action_id="take_over", value=escalation.id, style="danger"),
+        ],
+    )
+    return [*_summary_blocks(lead, escalation, history), buttons]
+
+
+def decided_prompt(lead: Lead, escalation: Escalation, history: Sequence[Message]) -> list[Block]:
+    """The same prompt once decided: who did what and when, and no buttons."""
+    verb = {"approved": "Approved & sent", "edited": "Edited & sent", "taken_over": "Taken over"}.get(
+        escalation.state, escalation.state
+    )
+    when = escalation.decided_at.strftime("%H:%M UTC") if escalation.decided_at else ""
+    blocks = _summary_blocks(lead, escalation, history)
+    if escalation.final_text:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Sent instead*\n>{escalation.final_text}")))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"{verb} by {escalation.decided_by} at {when}")]))
+    return blocks
+
+
+def edit_modal(escalation: Escalation, error: str | None = None) -> View:
+    return View(
+        type="modal",
+        callback_id=EDIT_CALLBACK,
+        private_metadata=escalation.id,
+        title="Edit reply",
+        submit="Send",
+        close="Cancel",
+        blocks=[
+            InputBlock(
+                block_id=EDIT_BLOCK,
+                label="Reply to the lead",
+                element=PlainTextInputElement(
+                    action_id=EDIT_INPUT, multiline=True, initial_value=escalation.draft, max_length=320
+                ),
+                hint=error or "Checked against the quality gate before it goes out.",
+            )
+        ],
+    )

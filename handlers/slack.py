@@ -1,0 +1,110 @@
+"""Slack: slack-bolt's AsyncApp, mounted at POST /slack/events (events, interactivity and the
+slash command share that URL). Bolt checks the signing secret and the timestamp (older than
+5 minutes is refused) before any listener runs.
+
+Listeners only translate: a payload becomes a call on the Desk, and its answer becomes an
+ephemeral message, a modal or a modal error. Each acknowledges first (Slack's 3-second rule).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.conversation import EditRejected
+from bot.desk import Desk, Refused
+from bot.slack_blocks import EDIT_BLOCK, EDIT_CALLBACK, EDIT_INPUT, edit_modal
+from bot.store import LeadStore
+
+log = logging.getLogger("jorge.slack")
+
+
+def slack_app(desk: Desk, client: AsyncWebClient, signing_secret: str, store: LeadStore) -> AsyncApp:
+    app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=False)
+
+    async def tell(body: dict[str, Any], text: str) -> None:
+        """An ephemeral line for the user who clicked, in the channel they clicked in."""
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        user = (body.get("user") or {}).get("id")
+        if channel and user:
+            await client.chat_postEphemeral(channel=channel, user=user, text=text)
+
+    @app.middleware
+    async def drop_retried_events(body: dict[str, Any], next: Any) -> Any:
+        # Slack retries an event it thinks we missed (X-Slack-Retry-Num); handle each event_id once.
+        event_id = body.get("event_id")
+        if event_id and not await store.first_time("event", str(event_id)):
+            return BoltResponse(status=200, body="")
+        return await next()
+
+    @app.action("approve_reply")
+    async def approve(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        try:
+            await desk.approve(body["user"]["id"], action["value"])
+        except Refused as refused:
+            await tell(body, str(refused))
+
+    @app.action("take_over")
+    async def take_over(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        try:
+            await desk.take_over(body["user"]["id"], action["value"])
+        except Refused as refused:
+            await tell(body, str(refused))
+
+    @app.action("edit_reply")
+    async def edit(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        try:
+            await desk.can_edit(body["user"]["id"], action["value"])
+            escalation = await desk.conversation.escalation(action["value"])
+        except Refused as refused:
+            await tell(body, str(refused))
+            return
+        await client.views_open(trigger_id=body["trigger_id"], view=edit_modal(escalation))
+
+    @app.view(EDIT_CALLBACK)
+    async def edited(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        text = view["state"]["values"][EDIT_BLOCK][EDIT_INPUT]["value"] or ""
+        try:
+            await desk.edit(body["user"]["id"], view["private_metadata"], text)
+        except Refused as refused:
+            await ack(response_action="errors", errors={EDIT_BLOCK: str(refused)})
+            return
+        except EditRejected as rejected:  # the quality gate's reasons, shown in the modal
+            await ack(response_action="errors", errors={EDIT_BLOCK: f"Not sent: {rejected}"})
+            return
+        await ack()
+
+    @app.command("/jorge")
+    async def jorge(ack: Any, command: dict[str, Any]) -> None:
+        await ack(text=await desk.command(command["user_id"], command.get("text", "")), response_type="ephemeral")
+
+    @app.event("message")
+    async def thread_message(event: dict[str, Any], say: Any) -> None:
+        if event.get("bot_id") or event.get("subtype") or not event.get("thread_ts"):
+            return
+        answer = await desk.thread_message(event.get("user", ""), event["thread_ts"], event.get("text", ""))
+        if answer:
+            await say(text=answer, thread_ts=event["thread_ts"])
+
+    return app
+
+
+def slack_router(app: AsyncApp) -> APIRouter:
+    handler = AsyncSlackRequestHandler(app)
+    router = APIRouter()
+
+    @router.post("/slack/events")
+    async def events(request: Request) -> Response:
+        response: Response = await handler.handle(request)
+        return response
+
+    return router

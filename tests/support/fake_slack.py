@@ -1,0 +1,87 @@
+"""A fake Slack Web API on 127.0.0.1 that records what the real slack_sdk client sends."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from aiohttp import web
+
+BOT_TOKEN = "xoxb-test-token"
+SIGNING_SECRET = "test-signing-secret"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    port: int = 0
+    calls: list[Call] = field(default_factory=list)
+    _ts: count[int] = field(default_factory=lambda: count(1))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [call.args for call in self.calls if call.method == method]
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        if request.content_type == "application/json":
+            args = await request.json()
+        else:
+            args = dict(await request.post())
+            for key in ("blocks", "view"):
+                if isinstance(args.get(key), str):
+                    args[key] = json.loads(args[key])
+        with self._lock:
+            self.calls.append(Call(method, args))
+            ts = f"1700000000.{next(self._ts):06d}"
+        if method == "auth.test":
+            return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "team": "t"})
+        if method == "chat.postMessage":
+            return web.json_response({"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}})
+        if method == "chat.postEphemeral":
+            return web.json_response({"ok": True, "message_ts": ts})
+        if method == "views.open":
+            return web.json_response({"ok": True, "view": {"id": "V1", **(args.get("view") or {})}})
+        return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts", ts)})
+
+    def start(self) -> FakeSlack:
+        ready = threading.Event()
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            app = web.Application()
+            app.router.add_post("/api/{method}", self._api)
+            runner = web.AppRunner(app, access_log=None)
+            loop.run_until_complete(runner.setup())
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            loop.run_until_complete(site.start())
+            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            self._loop = loop
+            ready.set()
+            loop.run_forever()
+            loop.run_until_complete(runner.cleanup())
+
+        self._thread = threading.Thread(target=serve, daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
