@@ -202,7 +202,6 @@ def test_edit_opens_a_modal_and_sends_the_edited_text(product: Product, slack: F
 
 def test_take_over_silences_the_bot_and_threads_the_next_text(product: Product, slack: FakeSlack) -> None:
     lead, escalation_id = escalate(product, slack, "I want to talk to a real person please")
-    _, prompt = prompt_for(slack, lead)
     click(product, "take_over", escalation_id, MARIA)
     wait_for(lambda: product.lead_json(lead)["owner"] == "human")
     assert product.lead_json(lead)["assigned_to"] == "Maria Lopez"
@@ -294,3 +293,21 @@ def test_jorge_usage_errors(product: Product, text: str, expected: str) -> None:
 
 def test_jorge_refuses_people_outside_the_team(product: Product) -> None:
     assert "Only members of Jorge's team" in slash(product, "leads", user=STRANGER)
+
+
+def test_an_undecided_prompt_gets_a_reminder_in_its_thread(
+    redis_url: str, twilio: FakeTwilio, slack: FakeSlack, tmp_path: Path
+) -> None:
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.url,
+           "JORGE_SLACK_CHANNEL": CHANNEL, "JORGE_APPROVAL_REMINDER": "1s"}  # fmt: skip
+    product = Product(redis_url=redis_url, logs=tmp_path, twilio=twilio, extra_env=env).start_web()
+    product.start_worker()
+    try:
+        lead, _ = escalate(product, slack, "Can we ask the seller for a 10k credit?")
+        thread_ts = wait_for(lambda: product.lead_json(lead).get("slack_thread"))
+        reminder = wait_for(lambda: [m for m in slack.called("chat.postMessage")
+                                     if m.get("thread_ts") == thread_ts and "Reminder" in m.get("text", "")])  # fmt: skip
+        assert "waited" in reminder[0]["text"]
+        assert thread_ts  # the prompt is the thread's root
+    finally:
+        product.stop()
