@@ -305,8 +305,8 @@ def test_an_undecided_prompt_gets_a_reminder_in_its_thread(
     try:
         lead, _ = escalate(product, slack, "Can we ask the seller for a 10k credit?")
         thread_ts = wait_for(lambda: product.lead_json(lead).get("slack_thread"))
-        reminder = wait_for(lambda: [m for m in slack.called("chat.postMessage")
-                                     if m.get("thread_ts") == thread_ts and "Reminder" in m.get("text", "")])  # fmt: skip
+        posts = lambda: slack.called("chat.postMessage")  # noqa: E731
+        reminder = wait_for(lambda: [m for m in posts() if m.get("thread_ts") == thread_ts and "Reminder" in m["text"]])
         assert "waited" in reminder[0]["text"]
         assert thread_ts  # the prompt is the thread's root
     finally:
