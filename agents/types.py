@@ -135,6 +135,7 @@ class Decision(BaseModel):
     draft: str = ""  # the persona's reply; held for Jorge's approval when escalated
     reply: str = ""  # what the lead gets now: the draft, a holding reply or a keyword answer
     notes: list[str] = Field(default_factory=list)
+    usage: dict[str, int] | None = None  # model tokens spent on this decision (input, cache_read, ...)
 
     def route_view(self) -> dict[str, Any]:
         """The decision as `jorge route` prints it (the contract in shared/eval/README.md)."""

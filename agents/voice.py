@@ -57,6 +57,12 @@ def holding(lead: Lead, language: Language, reasons: list[Reason]) -> str:
     return _finish(f"{language.value}/holding.j2", context)
 
 
+def claude_reply(body: str, lead: Lead, language: Language) -> str:
+    """Claude's draft in Jorge's voice: it fills the body slot; greeting, disclosure and sign-off
+    come from the template."""
+    return _finish(f"{language.value}/claude.j2", {"first": lead.is_new, "name": lead.name, "body": body})
+
+
 def media_reply(lead: Lead, language: Language) -> str:
     """The answer to a photo (or an empty text): thanks, and an invitation to say more."""
     return _finish(f"{language.value}/photo.j2", {"first": lead.is_new, "name": lead.name})

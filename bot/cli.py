@@ -15,7 +15,7 @@ from bot.logs import configure_logging
 from bot.outbound import DryRunSender
 from bot.route import route_lines
 from bot.settings import load_settings
-from bot.wiring import build, build_overseer
+from bot.wiring import build, build_brain, build_overseer
 
 app = typer.Typer(
     add_completion=False,
@@ -31,14 +31,26 @@ def _group() -> None:
 
 
 @app.command()
-def route() -> None:
+def route(
+    brain: str = typer.Option("", help="claude or rules (default: claude when ANTHROPIC_API_KEY is set)"),
+) -> None:
     """Read {"id", "text", "from"} JSON lines on stdin; write one decision a line on stdout."""
-    overseer = build_overseer(load_config(load_settings().jorge_config))
-    failed = 0
-    for output, ok in route_lines(overseer, sys.stdin):
-        sys.stdout.write(output + "\n")
-        failed += not ok
-    sys.stdout.flush()
+    if brain not in ("", "claude", "rules"):
+        typer.echo("jorge route: --brain must be claude or rules", err=True)
+        raise typer.Exit(2)
+    settings = load_settings()
+    config = load_config(settings.jorge_config)
+    chosen = build_brain(settings, config, build_overseer(config), choice=brain or None)
+
+    async def run() -> int:
+        failed = 0
+        async for output, ok in route_lines(chosen, sys.stdin):
+            sys.stdout.write(output + "\n")
+            failed += not ok
+        sys.stdout.flush()
+        return failed
+
+    failed = asyncio.run(run())
     if failed:
         typer.echo(f"{failed} input line(s) could not be routed", err=True)
         raise typer.Exit(1)

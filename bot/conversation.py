@@ -131,6 +131,8 @@ class Conversation:
     ) -> Turn:
         text = "\n".join(m.body for m in messages if m.body.strip())
         decision = await self.brain.decide(lead, text, history)
+        for kind, tokens in (decision.usage or {}).items():
+            await self.store.count(f"tokens_{kind}", today(), tokens)
         carrier_action = _OPT_OUT_TYPES.get((messages[-1].opt_out_type or "").upper())
         if carrier_action is not None:
             # Twilio Advanced Opt-Out already answered the lead; record the action, send nothing.

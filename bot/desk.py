@@ -12,6 +12,7 @@ import re
 import shlex
 import statistics
 
+from agents.claude import PRICES, Usage
 from agents.team import TeamMember
 from agents.types import Lead, Owner
 from bot.config import Config
@@ -319,8 +320,17 @@ class Desk:
                 f"• escalations: {counters.get('escalations', 0)}",
                 f"• median first response: {_median(timings['first_response'])}",
                 f"• median approval time: {_median(timings['approval'])}",
+                self._claude_line(counters),
             ]
         )
+
+    @staticmethod
+    def _claude_line(counters: dict[str, int]) -> str:
+        tokens = {kind: counters.get(f"tokens_{kind}", 0) for kind in PRICES}
+        if not any(tokens.values()):
+            return "• Claude: not used today (rule brain)"
+        spent = ", ".join(f"{kind.replace('_', ' ')} {count:,}" for kind, count in tokens.items())
+        return f"• Claude tokens: {spent} (about ${Usage.cost(tokens):.2f})"
 
     async def _cmd_pause_all(self, user_id: str, args: list[str]) -> str:
         self._approver(user_id)

@@ -11,4 +11,18 @@ OUTBOUND = Counter("jorge_outbound_messages", "Outbound texts by first status", 
 REJECTED = Counter("jorge_webhook_rejections", "Webhook requests refused", ["reason"], registry=REGISTRY)
 ESCALATIONS = Counter("jorge_escalations", "Replies held for approval", registry=REGISTRY)
 NOTIFY_FAILURES = Counter("jorge_slack_failures", "Slack posts that failed", ["action"], registry=REGISTRY)
+TOKENS = Counter("jorge_claude_tokens", "Claude tokens", ["kind"], registry=REGISTRY)
+COST = Counter("jorge_claude_cost_dollars", "Estimated Claude cost", registry=REGISTRY)
+FALLBACKS = Counter("jorge_claude_fallbacks", "Decisions the rule brain made because Claude failed", ["reason"],
+                    registry=REGISTRY)  # fmt: skip
 DELIVERY = Counter("jorge_delivery_statuses", "Delivery status callbacks", ["status"], registry=REGISTRY)
+
+
+def record_usage(tokens: dict[str, int], cost: float) -> None:
+    for kind, count in tokens.items():
+        TOKENS.labels(kind=kind).inc(count)
+    COST.inc(cost)
+
+
+def record_fallback(reason: str) -> None:
+    FALLBACKS.labels(reason=reason).inc()

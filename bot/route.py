@@ -7,36 +7,40 @@ on its own output line; the rest are still processed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from agents.overseer import Overseer
+from agents.brain import Brain
 from agents.types import Lead
 
 
-def route_line(overseer: Overseer, line: str) -> tuple[dict[str, Any], bool]:
-    """The output object for one input line, and whether the line was good."""
+def parse_line(line: str) -> tuple[dict[str, Any], str, str]:
+    """(the item, its text, its phone) or ValueError with what is wrong."""
     try:
         item = json.loads(line)
-        if not isinstance(item, dict):
-            raise ValueError("expected a JSON object")
-        text = item.get("text")
-        if not isinstance(text, str):
-            raise ValueError('"text" must be a string')
-        phone = item.get("from") or "+10000000000"
-        if not isinstance(phone, str):
-            raise ValueError('"from" must be a string')
-    except (json.JSONDecodeError, ValueError) as error:
-        return {"error": f"bad input line: {error}"}, False
-    decision = overseer.decide(Lead(phone=phone), text)
-    out: dict[str, Any] = {"id": item.get("id")}
-    out.update(decision.route_view())
-    return out, True
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON ({error.msg})") from None
+    if not isinstance(item, dict):
+        raise ValueError("expected a JSON object")
+    text = item.get("text")
+    if not isinstance(text, str):
+        raise ValueError('"text" must be a string')
+    phone = item.get("from") or "+10000000000"
+    if not isinstance(phone, str):
+        raise ValueError('"from" must be a string')
+    return item, text, phone
 
 
-def route_lines(overseer: Overseer, lines: Iterable[str]) -> Iterator[tuple[str, bool]]:
+async def route_lines(brain: Brain, lines: Iterable[str]) -> AsyncIterator[tuple[str, bool]]:
+    """One output line per non-empty input line, in order, and whether that line was good."""
     for line in lines:
         if not line.strip():
             continue
-        out, ok = route_line(overseer, line)
-        yield json.dumps(out, ensure_ascii=False), ok
+        try:
+            item, text, phone = parse_line(line)
+        except ValueError as error:
+            yield json.dumps({"error": f"bad input line: {error}"}), False
+            continue
+        decision = await brain.decide(Lead(phone=phone), text, [])
+        out: dict[str, Any] = {"id": item.get("id"), **decision.route_view()}
+        yield json.dumps(out, ensure_ascii=False), True

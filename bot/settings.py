@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from agents.claude import DEFAULT_MODEL
 from bot.errors import ConfigError
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$", re.IGNORECASE)
@@ -79,8 +80,10 @@ class Settings(BaseSettings):
     slack_api_url: Url = "https://slack.com/api/"
     jorge_slack_channel: str | None = None
     anthropic_api_key: str | None = None
-    anthropic_model: str = "claude-sonnet-4-6"
+    anthropic_model: str = DEFAULT_MODEL
     anthropic_base_url: Url = None
+    anthropic_timeout: float = Field(default=8.0, gt=0)
+    anthropic_cooldown: Duration = timedelta(seconds=60)
     jorge_config: str | None = None
     jorge_api_token: str | None = None
     host: str = "127.0.0.1"

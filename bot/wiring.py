@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from anthropic import AsyncAnthropic
 from redis.asyncio import Redis
 from slack_sdk.web.async_client import AsyncWebClient
 
 from agents.brain import Brain, RuleBrain
+from agents.claude import CircuitBreaker, ClaudeBrain
 from agents.overseer import Overseer
 from bot.config import Config, load_config
 from bot.conversation import Conversation, Guards
+from bot.errors import ConfigError
+from bot.metrics import record_fallback, record_usage
 from bot.notify import DryRunNotifier, Notifier, SlackNotifier
 from bot.outbound import DryRunSender, Sender
 from bot.redis import connect
@@ -40,7 +44,7 @@ def build(settings: Settings, *, redis: Redis | None = None, sender: Sender | No
     redis = redis if redis is not None else connect(settings.redis_url)
     store = LeadStore(redis, prefix=settings.jorge_namespace)
     overseer = build_overseer(config)
-    brain = RuleBrain(overseer)
+    brain = build_brain(settings, config, overseer)
     sender = sender if sender is not None else DryRunSender()
     guards = Guards(daily_cap=settings.jorge_daily_cap, kill_switch=settings.jorge_kill_switch)
     slack = slack_client(settings)
@@ -53,6 +57,26 @@ def build(settings: Settings, *, redis: Redis | None = None, sender: Sender | No
         store, brain, sender, allowed_contacts=config.contacts(), guards=guards, notifier=notifier
     )
     return Services(settings, config, redis, store, overseer, brain, sender, conversation, slack)
+
+
+def build_brain(settings: Settings, config: Config, overseer: Overseer, *, choice: str | None = None) -> Brain:
+    """Claude when ANTHROPIC_API_KEY is set (or `choice` says so), the rule brain otherwise."""
+    wanted = choice or ("claude" if settings.claude_enabled else "rules")
+    if wanted == "rules":
+        return RuleBrain(overseer)
+    if not settings.anthropic_api_key:
+        raise ConfigError("the Claude brain needs ANTHROPIC_API_KEY")
+    client = AsyncAnthropic(
+        api_key=settings.anthropic_api_key,
+        base_url=settings.anthropic_base_url,
+        timeout=settings.anthropic_timeout,
+        max_retries=0,  # one call per inbound: a failure falls back to the rules at once
+    )
+    breaker = CircuitBreaker(threshold=3, cooldown=settings.anthropic_cooldown.total_seconds())
+    return ClaudeBrain(
+        client, overseer, config.catalog, model=settings.anthropic_model, breaker=breaker,
+        on_usage=record_usage, on_fallback=record_fallback, allowed_contacts=config.contacts(),
+    )  # fmt: skip
 
 
 def slack_client(settings: Settings) -> AsyncWebClient | None:
