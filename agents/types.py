@@ -108,6 +108,7 @@ class Lead(BaseModel):
     assigned_to: str | None = None
     opted_out: bool = False
     paused: bool = False
+    followups_stopped: bool = False
     priority: Priority | None = None
     slack_thread: str | None = None  # ts of the lead's Slack thread, once it has one
     replies_sent: int = 0

@@ -63,6 +63,19 @@ def claude_reply(body: str, lead: Lead, language: Language) -> str:
     return _finish(f"{language.value}/claude.j2", {"first": lead.is_new, "name": lead.name, "body": body})
 
 
+def followup(lead: Lead, market: Market | None, *, step: int, last: bool) -> str:
+    """A check-in after silence, in the lead's persona and language, using what they told us."""
+    context = {
+        "name": lead.name,
+        "persona": lead.persona.value if lead.persona else "buyer_specialist",
+        "facts": lead.facts.model_dump(),
+        "market": market_view(market),
+        "step": step,
+        "last": last,
+    }
+    return _finish(f"{(lead.language or Language.EN).value}/followup.j2", context)
+
+
 def media_reply(lead: Lead, language: Language) -> str:
     """The answer to a photo (or an empty text): thanks, and an invitation to say more."""
     return _finish(f"{language.value}/photo.j2", {"first": lead.is_new, "name": lead.name})

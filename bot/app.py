@@ -45,7 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health_router(services.redis))
     app.include_router(twilio_router(intake, signature))
     if services.slack is not None and settings.slack_signing_secret:
-        desk = Desk(services.conversation, services.config)
+        desk = Desk(services.conversation, services.config, settings.jorge_followup_cadence)
         bolt = slack_app(desk, services.slack, settings.slack_signing_secret, services.store)
         app.include_router(slack_router(bolt))
     else:

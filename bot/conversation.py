@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo
 
 from agents.brain import Brain, apply_decision
 from agents.keywords import keyword_action
+from agents.markets import Market
 from agents.quality import check_reply
-from agents.types import Action, Decision, Escalation, Lead, Message, Owner
+from agents.types import Action, Decision, Escalation, Language, Lead, Message, Owner
+from agents.voice import followup
 from bot.errors import JorgeError, PermanentDeliveryError, UnknownLead
 from bot.metrics import ESCALATIONS, NOTIFY_FAILURES, OUTBOUND
 from bot.notify import DryRunNotifier, Notifier, Posted
@@ -274,6 +276,23 @@ class Conversation:
             raise EditRejected("the carrier refused the message; see the lead's history")
         await self.note(phone, f"{by} texted {lead_label(lead)}: {text}")
         return text
+
+    async def follow_up(self, lead: Lead, market: Market | None, *, step: int, last: bool, key: str) -> str | None:
+        """Send one check-in after silence, if every guard allows it; returns what was sent."""
+        decision = Decision(
+            action=Action.REPLY, language=lead.language or Language.EN, persona=lead.persona,
+            market=lead.market, facts=lead.facts, notes=[f"follow-up {step + 1}"],
+        )  # fmt: skip
+        silenced = await self._silence(lead, decision)
+        if silenced is not None:
+            log.info("follow-up to %s not sent: %s", mask_phone(lead.phone), silenced)
+            return None
+        text = followup(lead, market, step=step, last=last)
+        problems = check_reply(text, lead_phone=lead.phone, allowed_contacts=self.allowed_contacts)
+        if problems:
+            log.warning("follow-up to %s held by the quality gate: %s", mask_phone(lead.phone), "; ".join(problems))
+            return None
+        return await self._send(lead, text, decision.model_copy(update={"reply": text}), key=key)
 
     async def _mark_opted_out(self, phone: str) -> None:
         await self.store.set_fields(phone, opted_out=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import shlex
 import statistics
+from collections.abc import Sequence
+from datetime import timedelta
 
 from agents.claude import PRICES, Usage
 from agents.team import TeamMember
@@ -24,6 +26,7 @@ USAGE = """`/jorge` commands:
 • `help` · `leads [mine|unassigned|hot]` · `lead <phone>` · `workload` · `stats`
 • `take <lead>` · `assign <lead> @member` · `handoff <lead> @member [note]`
 • `pause <lead>` · `resume <lead>` · `reply <lead> <text>`
+• `followups <lead>` · `stop-followups <lead>`
 • `pause-all` · `resume-all` (approvers: the kill switch)"""
 
 _USER = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -68,10 +71,11 @@ def _median(values: list[float]) -> str:
 
 
 class Desk:
-    def __init__(self, conversation: Conversation, config: Config) -> None:
+    def __init__(self, conversation: Conversation, config: Config, cadence: Sequence[timedelta] = ()) -> None:
         self.conversation = conversation
         self.store = conversation.store
         self.config = config
+        self.conversation_cadence = tuple(cadence)
 
     # who -----------------------------------------------------------------------------------
 
@@ -331,6 +335,24 @@ class Desk:
             return "• Claude: not used today (rule brain)"
         spent = ", ".join(f"{kind.replace('_', ' ')} {count:,}" for kind, count in tokens.items())
         return f"• Claude tokens: {spent} (about ${Usage.cost(tokens):.2f})"
+
+    async def _cmd_followups(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 1, "followups <lead>")
+        lead = await self._lead(args[0])
+        if lead.followups_stopped:
+            return f"Follow-ups are stopped for {lead.phone}."
+        state = await self.store.followup(lead.phone)
+        if state is None:
+            return f"No follow-up is scheduled for {lead.phone}."
+        cadence = len(self.conversation_cadence)
+        return f"Next follow-up for {lead.phone}: {int(state['step']) + 1} of {cadence}, due {state['due']}."
+
+    async def _cmd_stop_followups(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 1, "stop-followups <lead>")
+        lead = await self._lead(args[0])
+        await self.store.set_fields(lead.phone, followups_stopped=True)
+        await self.store.clear_followup(lead.phone)
+        return f"No more follow-ups for {lead.phone}."
 
     async def _cmd_pause_all(self, user_id: str, args: list[str]) -> str:
         self._approver(user_id)

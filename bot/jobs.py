@@ -14,8 +14,11 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from agents.schedule import lead_zone, next_allowed
+from agents.types import Owner
 from bot.errors import TemporaryDeliveryError, UnknownLead
 from bot.outbound import mask_phone
 from bot.store import now
@@ -46,10 +49,12 @@ class JobQueue(Protocol):
 
 @dataclass
 class JobContext:
-    """What a job needs: the application's services and the queue, to schedule follow-on jobs."""
+    """What a job needs: the application's services, the queue (to schedule follow-on jobs) and
+    the clock (tests pass their own)."""
 
     services: Services
     queue: JobQueue
+    clock: Callable[[], datetime] = now
 
 
 async def process_lead(context: JobContext, phone: str) -> None:
@@ -74,6 +79,8 @@ async def process_lead(context: JobContext, phone: str) -> None:
             raise RetryLater() from error
     finally:
         await store.unlock(phone, token)
+    # Any inbound restarts the follow-up cadence, anchored at the lead's newest text.
+    await schedule_followup(context, phone, max(message.at for message in pending), 0)
     if turn is not None and turn.escalation is not None:
         reminder = context.services.settings.jorge_approval_reminder.total_seconds()
         await context.queue.enqueue(
@@ -88,9 +95,58 @@ async def remind_approval(context: JobContext, escalation_id: str) -> None:
         log.info("reminder for unknown escalation %s dropped", escalation_id)
 
 
+async def schedule_followup(context: JobContext, phone: str, anchor: datetime, step: int) -> None:
+    """Schedule check-in `step` of the cadence, counted from `anchor` (the lead's last text).
+
+    The job id names the lead, the anchor and the step, so a retried or duplicated schedule runs
+    once; a newer inbound moves the anchor, and jobs for an old anchor find they are stale."""
+    store = context.services.store
+    cadence = context.services.settings.jorge_followup_cadence
+    if step >= len(cadence):
+        await store.clear_followup(phone)
+        return
+    due = anchor + cadence[step]
+    await store.set_followup(phone, anchor.isoformat(), step, due)
+    defer = max((due - context.clock()).total_seconds(), 0.0)
+    job_id = f"followup:{phone}:{anchor.timestamp():.6f}:{step}"
+    await context.queue.enqueue("follow_up", phone, anchor.isoformat(), str(step), job_id=job_id, defer=defer)
+
+
+async def follow_up(context: JobContext, phone: str, anchor_text: str, step_text: str) -> None:
+    """Fire one follow-up: re-check the lead, respect quiet hours and holidays, send, schedule the next."""
+    services = context.services
+    store = services.store
+    step = int(step_text)
+    state = await store.followup(phone)
+    if state is None or state.get("anchor") != anchor_text or state.get("step") != step_text:
+        return  # the cadence was restarted by an inbound, or stopped
+    if await store.pending(phone):
+        return  # the lead has texted and is not silent: answering that restarts the cadence
+    lead = await store.get(phone)
+    if lead is None or lead.opted_out or lead.owner is not Owner.BOT or lead.paused or lead.followups_stopped:
+        await store.clear_followup(phone)
+        return
+    anchor = datetime.fromisoformat(anchor_text)
+    cadence = services.settings.jorge_followup_cadence
+    moment = context.clock()
+    due = anchor + cadence[step]
+    if moment + timedelta(seconds=0.5) < due:
+        raise RetryLater((due - moment).total_seconds())
+    market = services.config.catalog.get(lead.market)
+    zone = lead_zone(phone, market.time_zone if market else None)
+    allowed = next_allowed(moment, zone, services.settings.jorge_sending_hours, services.settings.jorge_holidays)
+    if allowed > moment:  # quiet hours or a holiday: move to the next allowed time
+        await store.set_followup(phone, anchor_text, step, allowed)
+        raise RetryLater((allowed - moment).total_seconds())
+    last = step == len(cadence) - 1
+    await services.conversation.follow_up(lead, market, step=step, last=last, key=f"followup:{anchor_text}:{step}")
+    await schedule_followup(context, phone, anchor, step + 1)
+
+
 JOBS: dict[str, Callable[..., Awaitable[None]]] = {
     "process_lead": process_lead,
     "remind_approval": remind_approval,
+    "follow_up": follow_up,
 }
 
 

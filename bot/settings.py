@@ -7,7 +7,7 @@ stops start-up with a sentence that names the variable.
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
@@ -55,6 +55,19 @@ def _hours(value: Any) -> tuple[time, time]:
     return start, end
 
 
+def _holidays(value: Any) -> list[date] | None:
+    """Unset: US federal holidays; `none`: no holidays; else dates like 2026-12-24,2026-12-31."""
+    if value is None or isinstance(value, list):
+        return value
+    text = str(value).strip()
+    if text.lower() == "none":
+        return []
+    try:
+        return [date.fromisoformat(part.strip()) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ValueError(f"{value!r} is not a list of dates like 2026-12-24,2026-12-31 (or 'none')") from None
+
+
 def _url(value: str | None) -> str | None:
     if value is not None and not re.match(r"^https?://[^\s/]+", value):
         raise ValueError(f"{value!r} is not an http(s) URL")
@@ -93,6 +106,7 @@ class Settings(BaseSettings):
         default_factory=lambda: _cadence("1d,3d,7d,14d")
     )
     jorge_sending_hours: Annotated[tuple[time, time], NoDecode, BeforeValidator(_hours)] = (time(8), time(21))
+    jorge_holidays: Annotated[list[date] | None, NoDecode, BeforeValidator(_holidays)] = None
     jorge_approval_reminder: Duration = timedelta(minutes=15)
     jorge_claim_timeout: Duration = timedelta(minutes=15)
     jorge_daily_cap: int = Field(default=10, ge=0)

@@ -10,6 +10,7 @@ Layout (`{phone}` is a Redis Cluster hash tag, so one lead's keys live in one sl
     <prefix>:lead:{+19095550100}:lock       string the worker processing this lead (expires)
     <prefix>:lead:{+19095550100}:out:<key>  string an outbound message claimed (idempotency)
     <prefix>:lead:{+19095550100}:cap:<day>  string bot messages sent that day
+    <prefix>:lead:{+19095550100}:followup   hash   the scheduled follow-up: anchor, step, due
     <prefix>:leads                          zset   phone -> last activity (epoch seconds)
     <prefix>:sid:<OutboundSid>              string outbound sid -> phone (status callbacks)
     <prefix>:kill                           string set: all bot sends are stopped
@@ -70,7 +71,7 @@ return 0
 """
 # Fields people change from Slack while a job may be answering the lead: written only through
 # set_fields/set_owner, never by save(), so a slow save never undoes a take-over or a pause.
-MANAGED_FIELDS = frozenset({"owner", "assigned_to", "slack_thread", "paused"})
+MANAGED_FIELDS = frozenset({"owner", "assigned_to", "slack_thread", "paused", "followups_stopped"})
 
 
 def now() -> datetime:
@@ -190,6 +191,17 @@ class LeadStore:
             await self.redis.set(f"{self.prefix}:kill", "1")
         else:
             await self.redis.delete(f"{self.prefix}:kill")
+
+    async def set_followup(self, phone: str, anchor: str, step: int, due: datetime) -> None:
+        key = f"{self.lead_key(phone)}:followup"
+        await self.redis.hset(key, mapping={"anchor": anchor, "step": str(step), "due": due.isoformat()})
+
+    async def followup(self, phone: str) -> dict[str, str] | None:
+        state = await self.redis.hgetall(f"{self.lead_key(phone)}:followup")
+        return dict(state) or None
+
+    async def clear_followup(self, phone: str) -> None:
+        await self.redis.delete(f"{self.lead_key(phone)}:followup")
 
     async def link_thread(self, ts: str, phone: str) -> None:
         await self.redis.set(f"{self.prefix}:thread:{ts}", phone, ex=365 * 24 * 3600)

@@ -58,9 +58,15 @@ class Product:
         wait_until_healthy(self.base_url, self.web)
         return self
 
-    def start_worker(self) -> Process:
+    def start_worker(self, seconds: float = 30.0) -> Process:
+        """Start a `jorge worker` and wait until it has started up (it logs "worker starting")."""
         worker = Process(["worker"], self.env(), self.logs / f"worker-{len(self.workers)}-{self.port}.log")
         self.workers.append(worker)
+        deadline = time.monotonic() + seconds
+        while "worker starting" not in worker.output():
+            if worker.popen.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"jorge worker did not start:\n{worker.output()}")
+            time.sleep(0.05)
         return worker
 
     def stop(self) -> None:
