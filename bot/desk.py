@@ -14,7 +14,8 @@ import statistics
 from collections.abc import Sequence
 from datetime import timedelta
 
-from agents.claude import PRICES, Usage
+from agents.claude import PRICES
+from agents.claude import Usage as TokenUsage
 from agents.team import TeamMember
 from agents.types import Lead, Owner
 from bot.config import Config
@@ -334,7 +335,7 @@ class Desk:
         if not any(tokens.values()):
             return "• Claude: not used today (rule brain)"
         spent = ", ".join(f"{kind.replace('_', ' ')} {count:,}" for kind, count in tokens.items())
-        return f"• Claude tokens: {spent} (about ${Usage.cost(tokens):.2f})"
+        return f"• Claude tokens: {spent} (about ${TokenUsage.cost(tokens):.2f})"
 
     async def _cmd_followups(self, user_id: str, args: list[str]) -> str:
         self._need(args, 1, "followups <lead>")

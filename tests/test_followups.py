@@ -77,7 +77,7 @@ async def test_a_follow_up_due_at_night_moves_to_eight_the_next_day(context: Job
     context.clock = lambda: morning
     await follow_up(context, phone, anchor.isoformat(), "0")
     assert len(sender.sent) == 2 and "Still looking for a 3-bed in Fontana under $550k?" in sender.sent[-1].body
-    name, args, job_id, defer = context.queue.jobs[-1]  # type: ignore[attr-defined]
+    name, args, job_id, _defer = context.queue.jobs[-1]  # type: ignore[attr-defined]
     assert name == "follow_up" and args[2] == "1" and job_id and job_id.endswith(":1")
 
 

@@ -38,7 +38,7 @@ def test_silence_gets_the_whole_cadence_then_stops(redis_url: str, twilio: FakeT
     try:
         lead = phone()
         product.post_sms(lead, "Looking for a 3 bed in Fontana under 550k")
-        reply, first, second = product.wait_for_sms(lead, 3)
+        _reply, first, second = product.wait_for_sms(lead, 3)
         assert "Still looking for a 3-bed in Fontana under $550k?" in first.body
         assert "stop checking in" in second.body and "STOP" in second.body
         product.settle(2.5)
