@@ -18,6 +18,7 @@ run: $(BIN)/jorge
 test: $(BIN)/jorge
 	$(BIN)/pytest -q
 	$(BIN)/ruff check .
+	$(BIN)/mypy agents bot handlers templates
 
 lint: $(BIN)/jorge
 	$(BIN)/ruff check .

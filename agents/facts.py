@@ -171,7 +171,7 @@ def extract_bedrooms(text: str) -> int | None:
     text = text.lower()
     matches = list(_BEDROOMS.finditer(text))
     wanted = [m for m in matches if _WANT.search(text[max(0, m.start() - 40) : m.start()])]
-    match = (wanted or matches or [None])[0]
+    match = (wanted or matches)[0] if (wanted or matches) else None
     if match:
         count = _count(match.group(1))
         if count is not None and 0 < count <= 12:

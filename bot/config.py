@@ -44,9 +44,9 @@ class Config(BaseModel):
                 if not _ZIP.match(zip_code):
                     raise ValueError(f"markets.{key}.zip_codes: {zip_code!r} is not a 5-digit ZIP code")
         for index, member in enumerate(self.team):
-            for market in member.markets:
-                if market not in self.markets:
-                    raise ValueError(f"team[{index}].markets: unknown market {market!r}")
+            for key in member.markets:
+                if key not in self.markets:
+                    raise ValueError(f"team[{index}].markets: unknown market {key!r}")
         if not any(member.approver for member in self.team):
             raise ValueError("team: at least one member needs approver = true (Jorge)")
         return self

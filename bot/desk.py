@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 import statistics
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from agents.claude import PRICES
@@ -138,9 +138,9 @@ class Desk:
         await self._decide(self.conversation.take_over(escalation_id, member.name))
 
     @staticmethod
-    async def _decide(call: object) -> None:
+    async def _decide(call: Awaitable[object]) -> None:
         try:
-            await call  # type: ignore[misc]
+            await call
         except AlreadyHandled as handled:
             raise Refused(f"Already handled by {handled.escalation.decided_by}.") from None
         except UnknownLead:
@@ -213,7 +213,7 @@ class Desk:
     async def _cmd_leads(self, user_id: str, args: list[str]) -> str:
         which = args[0].lower() if args else "all"
         member = self._team_member(user_id)
-        filters = {
+        filters: dict[str, Callable[[Lead], bool]] = {
             "all": lambda lead: True,
             "mine": lambda lead: lead.assigned_to == member.name,
             "unassigned": lambda lead: lead.assigned_to is None,

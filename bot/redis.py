@@ -7,7 +7,8 @@ from redis.asyncio import Redis
 
 def connect(url: str | None) -> Redis:
     if url:
-        return Redis.from_url(url, decode_responses=True)
+        client: Redis = Redis.from_url(url, decode_responses=True)
+        return client
     from fakeredis import FakeAsyncRedis  # the embedded default: one process, nothing to install
 
     return FakeAsyncRedis(decode_responses=True)

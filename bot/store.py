@@ -110,7 +110,7 @@ class LeadStore:
 
     async def save(self, lead: Lead) -> Lead:
         lead = lead.model_copy(update={"updated_at": now(), "created_at": lead.created_at or now()})
-        data = lead.model_dump(mode="json", exclude=MANAGED_FIELDS)
+        data = lead.model_dump(mode="json", exclude=set(MANAGED_FIELDS))
         fields = {name: json.dumps(value) for name, value in data.items()}
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(self.lead_key(lead.phone), mapping=fields)
@@ -132,7 +132,7 @@ class LeadStore:
         """Store an inbound message and queue it for an answer; False when its sid was seen before."""
         lead = self.lead_key(phone)
         keys = [f"{lead}:sid:{message.sid or ''}", self.messages_key(phone), f"{lead}:pending", self.index_key, lead]
-        args = [message.sid or "", message.model_dump_json(), message.at.timestamp(), WEEK, phone,
+        args = [message.sid or "", message.model_dump_json(), str(message.at.timestamp()), str(WEEK), phone,
                 json.dumps(phone), json.dumps(message.at.isoformat())]  # fmt: skip
         return bool(await self.redis.eval(_RECORD_INBOUND, len(keys), *keys, *args))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from arq import Retry
 from arq.connections import RedisSettings
@@ -26,7 +26,7 @@ def _arq_job(job: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[Non
 
 
 def functions() -> list[Function]:
-    return [func(_arq_job(job), name=name, max_tries=MAX_TRIES) for name, job in JOBS.items()]
+    return [func(cast(Any, _arq_job(job)), name=name, max_tries=MAX_TRIES) for name, job in JOBS.items()]
 
 
 def build_worker(settings: Settings, *, burst: bool = False) -> Worker:

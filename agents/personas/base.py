@@ -21,7 +21,8 @@ class Draft(BaseModel):
 
 
 class Specialist(Protocol):
-    persona: Persona
+    @property
+    def persona(self) -> Persona: ...
 
     def draft(self, lead: Lead, text: str) -> Draft: ...
 
