@@ -109,6 +109,7 @@ class Lead(BaseModel):
     opted_out: bool = False
     paused: bool = False
     followups_stopped: bool = False
+    outcome: str | None = None  # "won" | "lost" once the team closes the lead
     priority: Priority | None = None
     slack_thread: str | None = None  # ts of the lead's Slack thread, once it has one
     replies_sent: int = 0

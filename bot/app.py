@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from bot.desk import Desk
 from bot.intake import SmsIntake
+from bot.metrics import refresh_team
 from bot.runtime import make_sender, start_runtime
 from bot.settings import Settings
 from bot.wiring import build
@@ -26,11 +27,14 @@ def create_app(settings: Settings) -> FastAPI:
     services = build(settings, sender=make_sender(settings))
     intake = SmsIntake(services.conversation, settings.jorge_coalesce_window)
     signature = TwilioSignature(settings.twilio_auth_token, settings.public_base_url)
+    desks: list[Desk] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, role="web", services=services)
         intake.queue = runtime.queue
+        for desk in desks:
+            desk.queue = runtime.queue
         app.state.runtime = runtime
         if not signature.enforced:
             log.warning("TWILIO_AUTH_TOKEN is not set: unsigned Twilio webhooks are accepted from loopback only")
@@ -42,10 +46,11 @@ def create_app(settings: Settings) -> FastAPI:
             await runtime.close()
 
     app = FastAPI(title="Jorge bot", lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.include_router(health_router(services.redis))
+    app.include_router(health_router(services.redis, lambda: refresh_team(services.board)))
     app.include_router(twilio_router(intake, signature))
     if services.slack is not None and settings.slack_signing_secret:
-        desk = Desk(services.conversation, services.config, settings.jorge_followup_cadence)
+        desk = Desk(services.conversation, services.config, services.board, settings.jorge_followup_cadence)
+        desks.append(desk)
         bolt = slack_app(desk, services.slack, settings.slack_signing_secret, services.store)
         app.include_router(slack_router(bolt))
     else:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError, model_validator
 
+from agents.assignment import Weights
 from agents.markets import Market, MarketCatalog
 from agents.team import TeamMember
 from bot.errors import ConfigError
@@ -25,6 +26,7 @@ _ZIP = re.compile(r"^\d{5}$")
 class Config(BaseModel):
     markets: dict[str, Market]
     team: list[TeamMember]
+    assignment: Weights = Weights()
 
     @model_validator(mode="before")
     @classmethod

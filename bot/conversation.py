@@ -21,6 +21,7 @@ from agents.brain import Brain, apply_decision
 from agents.keywords import keyword_action
 from agents.markets import Market
 from agents.quality import check_reply
+from agents.team import TeamMember
 from agents.types import Action, Decision, Escalation, Language, Lead, Message, Owner
 from agents.voice import followup
 from bot.errors import JorgeError, PermanentDeliveryError, UnknownLead
@@ -249,6 +250,10 @@ class Conversation:
         lead = await self.store.get_or_new(escalation.phone)
         history = await self.store.recent(escalation.phone)
         await self._notify("update", _none(self.notifier.update(lead, escalation, history)))
+
+    async def notify_assigned(self, lead: Lead, member: TeamMember, why: str, minutes: int) -> None:
+        await self._notify("assigned", _none(self.notifier.assigned(lead, member, why, minutes)))
+        await self.note(lead.phone, f"Assigned to <@{member.slack_user_id}> ({why}).")
 
     async def note(self, phone: str, text: str) -> None:
         """Post a line into the lead's Slack thread (starting one if needed)."""

@@ -8,7 +8,9 @@ take over, assign, hand off, reply and pause one lead; anyone else is refused an
 
 from __future__ import annotations
 
+import json
 import re
+import secrets
 import shlex
 import statistics
 from collections.abc import Awaitable, Callable, Sequence
@@ -16,18 +18,22 @@ from datetime import timedelta
 
 from agents.claude import PRICES
 from agents.claude import Usage as TokenUsage
+from agents.facts import extract_price
 from agents.team import TeamMember
 from agents.types import Lead, Owner
 from bot.config import Config
 from bot.conversation import AlreadyHandled, Conversation, EditRejected, today
 from bot.errors import UnknownLead
+from bot.jobs import JobQueue
 from bot.outbound import mask_phone
+from bot.team import Move, TeamBoard
 
 USAGE = """`/jorge` commands:
 • `help` · `leads [mine|unassigned|hot]` · `lead <phone>` · `workload` · `stats`
 • `take <lead>` · `assign <lead> @member` · `handoff <lead> @member [note]`
 • `pause <lead>` · `resume <lead>` · `reply <lead> <text>`
 • `followups <lead>` · `stop-followups <lead>`
+• `won <lead> [price]` · `lost <lead> [reason]` · `away` · `back` · `rebalance` (approvers)
 • `pause-all` · `resume-all` (approvers: the kill switch)"""
 
 _USER = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -72,11 +78,25 @@ def _median(values: list[float]) -> str:
 
 
 class Desk:
-    def __init__(self, conversation: Conversation, config: Config, cadence: Sequence[timedelta] = ()) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        config: Config,
+        board: TeamBoard,
+        cadence: Sequence[timedelta] = (),
+        queue: JobQueue | None = None,
+    ) -> None:
         self.conversation = conversation
         self.store = conversation.store
         self.config = config
+        self.board = board
         self.conversation_cadence = tuple(cadence)
+        self.queue = queue  # set once the event loop runs (bot/app.py lifespan)
+
+    async def _sweep(self) -> None:
+        """Capacity was freed: assign leads that waited for room."""
+        if self.queue is not None:
+            await self.queue.enqueue("sweep")
 
     # who -----------------------------------------------------------------------------------
 
@@ -236,10 +256,25 @@ class Desk:
             lines.append(f"> *{who}:* {message.body}")
         return "\n".join(lines)
 
+    async def claim(self, user_id: str, phone: str) -> str:
+        """The Claim button on an assignment message."""
+        member = self._team_member(user_id)
+        if not await self.board.claim(phone, member):
+            lead = await self.store.get(phone)
+            holder = lead.assigned_to if lead else None
+            return f"Too late: {phone} is with {holder}." if holder and holder != member.name else "Already claimed."
+        await self.conversation.note(phone, f"{member.name} claimed this lead.")
+        return f"{phone} is yours. `/jorge lead {phone}` shows the conversation."
+
     async def _cmd_take(self, user_id: str, args: list[str]) -> str:
         self._need(args, 1, "take <lead>")
         member = self._team_member(user_id)
         lead = await self._lead(args[0])
+        if await self.board.pending_claim(lead.phone):
+            await self.board.claim(lead.phone, member)
+        elif lead.assigned_to != member.name:
+            await self.board.release(self.board.by_name(lead.assigned_to))
+            await self.board.force(member)
         await self.store.set_owner(lead.phone, Owner.HUMAN, assigned_to=member.name)
         await self.conversation.note(lead.phone, f"{member.name} took {mask_phone(lead.phone)}: the bot is quiet.")
         return f"You have {lead.phone}. The bot stays quiet for this lead until `/jorge resume {lead.phone}`."
@@ -248,7 +283,7 @@ class Desk:
         self._need(args, 2, "assign <lead> @member")
         lead = await self._lead(args[0])
         member = self._find_member(args[1])
-        await self.store.set_fields(lead.phone, assigned_to=member.name)
+        await self._move(lead, member)
         await self.conversation.note(lead.phone, f"Assigned to <@{member.slack_user_id}>.")
         return f"{lead.phone} is assigned to {member.name}."
 
@@ -258,7 +293,7 @@ class Desk:
         lead = await self._lead(args[0])
         member = self._find_member(args[1])
         note = " ".join(args[2:]) or "no note"
-        await self.store.set_fields(lead.phone, assigned_to=member.name)
+        await self._move(lead, member)
         await self.conversation.note(lead.phone, self.context_packet(lead, giver, member, note))
         return f"Handed {lead.phone} to {member.name}; the context packet is in the lead's thread."
 
@@ -283,6 +318,68 @@ class Desk:
             ]
         )
 
+    async def _move(self, lead: Lead, member: TeamMember) -> None:
+        await self.board.clear_claim(lead.phone)
+        if lead.assigned_to != member.name:
+            await self.board.release(self.board.by_name(lead.assigned_to))
+            await self.board.force(member)
+        await self.store.set_fields(lead.phone, assigned_to=member.name)
+
+    async def _cmd_won(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 1, "won <lead> [price]")
+        lead = await self._lead(args[0])
+        price = extract_price(" ".join(args[1:])) if len(args) > 1 else None
+        member = await self.board.outcome(lead, won=True, price=price)
+        await self.store.set_fields(lead.phone, followups_stopped=True, outcome="won")
+        await self._sweep()
+        commission = round((price or lead.facts.price or 0) * 0.06)
+        return f"Won {lead.phone} for {member.name if member else 'the team'}: about ${commission:,} commission."
+
+    async def _cmd_lost(self, user_id: str, args: list[str]) -> str:
+        self._need(args, 1, "lost <lead> [reason]")
+        lead = await self._lead(args[0])
+        reason = " ".join(args[1:]) or "no reason given"
+        await self.board.outcome(lead, won=False, price=None)
+        await self.store.set_fields(lead.phone, followups_stopped=True, outcome="lost")
+        await self.conversation.note(lead.phone, f"Marked lost: {reason}")
+        await self._sweep()
+        return f"Lost {lead.phone} ({reason})."
+
+    async def _cmd_away(self, user_id: str, args: list[str]) -> str:
+        await self.board.set_away(self._team_member(user_id), True)
+        return "You're away: no new leads until `/jorge back`."
+
+    async def _cmd_back(self, user_id: str, args: list[str]) -> str:
+        await self.board.set_away(self._team_member(user_id), False)
+        await self._sweep()
+        return "Welcome back: new leads can come to you again."
+
+    async def _cmd_rebalance(self, user_id: str, args: list[str]) -> str:
+        if len(args) == 2 and args[0].lower() == "apply":
+            return await self.apply_rebalance(user_id, args[1])
+        moves = self.board.plan_rebalance(await self.board.states(), await self._leads())
+        if not moves:
+            return "The load is balanced: nothing to move."
+        proposal = secrets.token_hex(5)
+        payload = [[m.phone, m.source.slack_user_id, m.target.slack_user_id] for m in moves]
+        await self.store.redis.set(f"{self.store.prefix}:rebalance:{proposal}", json.dumps(payload), ex=3600)
+        lines = [f"• {m.phone}: {m.source.name} → {m.target.name}" for m in moves]
+        apply = f"`/jorge rebalance apply {proposal}`"
+        return f"Proposed rebalance (an approver applies it with {apply}):\n" + "\n".join(lines)
+
+    async def apply_rebalance(self, user_id: str, proposal: str) -> str:
+        self._approver(user_id)
+        raw = await self.store.redis.getdel(f"{self.store.prefix}:rebalance:{proposal}")
+        if raw is None:
+            return "That proposal expired or was applied already."
+        moves = []
+        for phone, source, target in json.loads(raw):
+            source_member, target_member = self.board.by_id(source), self.board.by_id(target)
+            if source_member and target_member:
+                moves.append(Move(phone, source_member, target_member))
+        await self.board.apply(moves)
+        return f"Moved {len(moves)} lead(s)."
+
     async def _cmd_pause(self, user_id: str, args: list[str]) -> str:
         self._need(args, 1, "pause <lead>")
         lead = await self._lead(args[0])
@@ -306,13 +403,22 @@ class Desk:
         return f"Sent to {lead.phone}. The bot stays quiet for this lead until `/jorge resume {lead.phone}`."
 
     async def _cmd_workload(self, user_id: str, args: list[str]) -> str:
-        leads = await self._leads()
         pending = await self.store.redis.zcard(f"{self.store.prefix}:pending-approvals")
-        lines = ["*Workload* (open leads / capacity)"]
-        for member in self.config.team:
-            open_leads = sum(1 for lead in leads if lead.assigned_to == member.name and not lead.opted_out)
+        lines = ["*Workload* (open leads / capacity · won/lost · commission won · avg time to claim)"]
+        for state in await self.board.states():
+            member = state.member
+            numbers = await self.board.numbers(member)
+            claims = numbers.get("claims", 0)
+            to_claim = _median([numbers.get("claim_seconds", 0) / claims]) if claims else "-"
             extra = f" · {pending} pending approvals" if member.approver else ""
-            lines.append(f"• {member.name}: {open_leads}/{member.capacity}{extra}")
+            away = " (away)" if state.away else ""
+            lines.append(
+                f"• {member.name}{away}: {state.open_leads}/{member.capacity} · {state.won}/{state.lost} · "
+                f"${int(numbers.get('commission_won', 0)):,} · {to_claim}{extra}"
+            )
+        waiting = len(await self.board.unassigned())
+        if waiting:
+            lines.append(f"• {waiting} lead(s) waiting for room")
         return "\n".join(lines)
 
     async def _cmd_stats(self, user_id: str, args: list[str]) -> str:
@@ -326,8 +432,18 @@ class Desk:
                 f"• median first response: {_median(timings['first_response'])}",
                 f"• median approval time: {_median(timings['approval'])}",
                 self._claude_line(counters),
+                await self._persona_line(),
             ]
         )
+
+    async def _persona_line(self) -> str:
+        parts = []
+        for persona in ("buyer_specialist", "listing_specialist", "market_analyst", "negotiation_expert",
+                        "transaction_coordinator"):  # fmt: skip
+            numbers = await self.board.persona_numbers(persona)
+            if numbers:
+                parts.append(f"{persona} {numbers.get('won', 0)}/{numbers.get('lost', 0)}")
+        return "• won/lost by persona: " + (", ".join(parts) or "none yet")
 
     @staticmethod
     def _claude_line(counters: dict[str, int]) -> str:

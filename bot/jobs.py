@@ -10,6 +10,7 @@ finds the lead still typing (newest text younger than the window) comes back lat
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -18,10 +19,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from agents.schedule import lead_zone, next_allowed
-from agents.types import Owner
+from agents.team import TeamMember
+from agents.types import Lead, Owner
 from bot.errors import TemporaryDeliveryError, UnknownLead
 from bot.outbound import mask_phone
 from bot.store import now
+from bot.team import MISSES_BEFORE_JORGE
 from bot.wiring import Services
 
 log = logging.getLogger("jorge.jobs")
@@ -81,6 +84,8 @@ async def process_lead(context: JobContext, phone: str) -> None:
         await store.unlock(phone, token)
     # Any inbound restarts the follow-up cadence, anchored at the lead's newest text.
     await schedule_followup(context, phone, max(message.at for message in pending), 0)
+    if turn is not None and turn.lead.assigned_to is None and not turn.lead.opted_out:
+        await context.queue.enqueue("assign_lead", phone, job_id=f"assign:{phone}")
     if turn is not None and turn.escalation is not None:
         reminder = context.services.settings.jorge_approval_reminder.total_seconds()
         await context.queue.enqueue(
@@ -123,7 +128,14 @@ async def follow_up(context: JobContext, phone: str, anchor_text: str, step_text
     if await store.pending(phone):
         return  # the lead has texted and is not silent: answering that restarts the cadence
     lead = await store.get(phone)
-    if lead is None or lead.opted_out or lead.owner is not Owner.BOT or lead.paused or lead.followups_stopped:
+    if (
+        lead is None
+        or lead.opted_out
+        or lead.owner is not Owner.BOT
+        or lead.paused
+        or lead.followups_stopped
+        or lead.outcome is not None
+    ):
         await store.clear_followup(phone)
         return
     anchor = datetime.fromisoformat(anchor_text)
@@ -143,7 +155,69 @@ async def follow_up(context: JobContext, phone: str, anchor_text: str, step_text
     await schedule_followup(context, phone, anchor, step + 1)
 
 
+async def _offer(context: JobContext, lead: Lead, member: TeamMember, why: str, attempt: int, tried: list[str]) -> None:
+    services = context.services
+    minutes = max(1, round(services.settings.jorge_claim_timeout.total_seconds() / 60))
+    await services.board.offer(lead.phone, member, attempt, tried)
+    await services.conversation.notify_assigned(lead, member, why, minutes)
+    if not member.approver:  # Jorge is the end of the chain: no timeout for him
+        await context.queue.enqueue(
+            "claim_timeout", lead.phone, member.slack_user_id, str(attempt),
+            job_id=f"claim:{lead.phone}:{attempt}:{member.slack_user_id}",
+            defer=services.settings.jorge_claim_timeout.total_seconds(),
+        )  # fmt: skip
+
+
+async def assign_lead(context: JobContext, phone: str) -> None:
+    """Give a new lead a human owner on the team (or leave it for the sweep when all are full)."""
+    lead = await context.services.store.get(phone)
+    if lead is None or lead.assigned_to is not None or await context.services.board.pending_claim(phone):
+        return
+    assignment = await context.services.board.assign(lead)
+    if assignment is None:
+        log.info("nobody has room for %s; the sweep will assign it", mask_phone(phone))
+        return
+    await _offer(context, lead, assignment.member, assignment.why(), 0, [])
+
+
+async def claim_timeout(context: JobContext, phone: str, member_id: str, attempt_text: str) -> None:
+    """The offered member did not claim in time: the next best member, and after two misses, Jorge."""
+    board = context.services.board
+    claim = await board.pending_claim(phone)
+    if claim is None or claim["member"] != member_id or claim["attempt"] != attempt_text:
+        return  # claimed, or already moved on
+    lead = await context.services.store.get(phone)
+    if lead is None:
+        return
+    await board.release(board.by_id(member_id))
+    tried = [*json.loads(claim["tried"]), member_id]
+    attempt = int(attempt_text) + 1
+    assignment = None if attempt >= MISSES_BEFORE_JORGE else await board.assign(lead, exclude=tried)
+    if assignment is not None:
+        await _offer(context, lead, assignment.member, assignment.why(), attempt, tried)
+        return
+    jorge = next(member for member in board.team if member.approver)
+    await board.force(jorge)
+    await _offer(context, lead, jorge, f"{len(tried)} teammates missed the claim", attempt, tried)
+
+
+async def sweep(context: JobContext) -> None:
+    """Assign leads that waited because everyone was full or away, as soon as someone has room."""
+    for phone in await context.services.board.unassigned():
+        lead = await context.services.store.get(phone)
+        if lead is None or lead.assigned_to is not None:
+            await context.services.board.forget_unassigned(phone)
+            continue
+        assignment = await context.services.board.assign(lead)
+        if assignment is None:
+            return  # still no room: the next sweep tries again
+        await _offer(context, lead, assignment.member, assignment.why(), 0, [])
+
+
 JOBS: dict[str, Callable[..., Awaitable[None]]] = {
+    "assign_lead": assign_lead,
+    "claim_timeout": claim_timeout,
+    "sweep": sweep,
     "process_lead": process_lead,
     "remind_approval": remind_approval,
     "follow_up": follow_up,

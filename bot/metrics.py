@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+if TYPE_CHECKING:
+    from bot.team import TeamBoard
 
 REGISTRY = CollectorRegistry()
 
@@ -26,3 +31,24 @@ def record_usage(tokens: dict[str, int], cost: float) -> None:
 
 def record_fallback(reason: str) -> None:
     FALLBACKS.labels(reason=reason).inc()
+
+
+MEMBER = Gauge("jorge_member", "Per team member: open, won, lost, commission_won, avg_claim_seconds",
+               ["member", "measure"], registry=REGISTRY)  # fmt: skip
+PERSONA = Gauge("jorge_persona", "Per persona: won, lost, commission_won", ["persona", "measure"], registry=REGISTRY)
+PERSONAS = ("buyer_specialist", "listing_specialist", "market_analyst", "negotiation_expert", "transaction_coordinator")
+
+
+async def refresh_team(board: TeamBoard) -> None:
+    """Copy the team's numbers from Redis into the gauges (workers update Redis, not this process)."""
+    for member in board.team:
+        numbers = await board.numbers(member)
+        claims = numbers.get("claims", 0)
+        values = {k: numbers.get(k, 0) for k in ("open", "won", "lost", "commission_won")}
+        values["avg_claim_seconds"] = numbers.get("claim_seconds", 0) / claims if claims else 0
+        for measure, value in values.items():
+            MEMBER.labels(member=member.name, measure=measure).set(value)
+    for persona in PERSONAS:
+        counts = await board.persona_numbers(persona)
+        for measure in ("won", "lost", "commission_won"):
+            PERSONA.labels(persona=persona, measure=measure).set(counts.get(measure, 0))

@@ -12,9 +12,10 @@ from typing import Any, Protocol
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from agents.team import TeamMember
 from agents.types import Escalation, Lead, Message
 from bot.outbound import mask_phone
-from bot.slack_blocks import approval_prompt, decided_prompt, lead_label
+from bot.slack_blocks import approval_prompt, assignment_message, decided_prompt, lead_label
 
 log = logging.getLogger("jorge.notify")
 
@@ -38,6 +39,10 @@ class Notifier(Protocol):
         """Post into the lead's thread, starting one when the lead has none."""
         ...
 
+    async def assigned(self, lead: Lead, member: TeamMember, why: str, minutes: int) -> None:
+        """Tell a member a lead is theirs to claim, and why it went to them."""
+        ...
+
 
 @dataclass
 class DryRunNotifier:
@@ -54,6 +59,9 @@ class DryRunNotifier:
     async def thread(self, lead: Lead, text: str) -> Posted | None:
         self._record("thread", lead, text)
         return None
+
+    async def assigned(self, lead: Lead, member: TeamMember, why: str, minutes: int) -> None:
+        self._record("assigned", lead, f"{member.name} ({why}); claim within {minutes} min")
 
     def _record(self, kind: str, lead: Lead, text: str) -> None:
         self.posts.append({"kind": kind, "phone": lead.phone, "text": text})
@@ -86,6 +94,13 @@ class SlackNotifier:
             ts=escalation.slack_ts,
             blocks=decided_prompt(lead, escalation, history),
             text=f"{escalation.state} by {escalation.decided_by}",
+        )
+
+    async def assigned(self, lead: Lead, member: TeamMember, why: str, minutes: int) -> None:
+        await self.client.chat_postMessage(
+            channel=member.slack_user_id,
+            blocks=assignment_message(lead, member, why, minutes),
+            text=f"New lead for you: {lead_label(lead)}",
         )
 
     async def thread(self, lead: Lead, text: str) -> Posted | None:

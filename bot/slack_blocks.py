@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from agents.team import TeamMember
 from agents.types import Escalation, Lead, Message
 from bot.outbound import mask_phone
 
@@ -100,6 +101,33 @@ def decided_prompt(lead: Lead, escalation: Escalation, history: Sequence[Message
         blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Sent instead*\n>{escalation.final_text}")))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"{verb} by {escalation.decided_by} at {when}")]))
     return blocks
+
+
+def assignment_message(lead: Lead, member: TeamMember, why: str, minutes: int) -> list[Block]:
+    persona = lead.persona.value if lead.persona else "lead"
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"*New lead for you, {member.name.split()[0]}:* {lead_label(lead)} · {persona} · "
+                f"{lead.market or 'area unknown'} · facts: {_facts_line(lead)}\n"
+                f"Why you: {why}. Claim it within {minutes} min or it goes to the next best teammate."
+            )
+        ),
+        ActionsBlock(
+            block_id=f"claim:{lead.phone}",
+            elements=[ButtonElement(text="Claim", action_id="claim_lead", value=lead.phone, style="primary")],
+        ),
+    ]
+
+
+def rebalance_message(lines: Sequence[str], proposal_id: str) -> list[Block]:
+    return [
+        SectionBlock(text=MarkdownTextObject(text="*Proposed rebalance*\n" + "\n".join(lines))),
+        ActionsBlock(
+            block_id=f"rebalance:{proposal_id}",
+            elements=[ButtonElement(text="Apply", action_id="apply_rebalance", value=proposal_id, style="primary")],
+        ),
+    ]
 
 
 def edit_modal(escalation: Escalation, error: str | None = None) -> View:

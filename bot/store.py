@@ -71,7 +71,7 @@ return 0
 """
 # Fields people change from Slack while a job may be answering the lead: written only through
 # set_fields/set_owner, never by save(), so a slow save never undoes a take-over or a pause.
-MANAGED_FIELDS = frozenset({"owner", "assigned_to", "slack_thread", "paused", "followups_stopped"})
+MANAGED_FIELDS = frozenset({"owner", "assigned_to", "slack_thread", "paused", "followups_stopped", "outcome"})
 
 
 def now() -> datetime:

@@ -20,6 +20,7 @@ from bot.outbound import DryRunSender, Sender
 from bot.redis import connect
 from bot.settings import Settings
 from bot.store import LeadStore
+from bot.team import TeamBoard
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Services:
     brain: Brain
     sender: Sender
     conversation: Conversation
+    board: TeamBoard
     slack: AsyncWebClient | None = None
 
 
@@ -56,7 +58,8 @@ def build(settings: Settings, *, redis: Redis | None = None, sender: Sender | No
     conversation = Conversation(
         store, brain, sender, allowed_contacts=config.contacts(), guards=guards, notifier=notifier
     )
-    return Services(settings, config, redis, store, overseer, brain, sender, conversation, slack)
+    board = TeamBoard(store, config.team, config.assignment)
+    return Services(settings, config, redis, store, overseer, brain, sender, conversation, board, slack)
 
 
 def build_brain(settings: Settings, config: Config, overseer: Overseer, *, choice: str | None = None) -> Brain:

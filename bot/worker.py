@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from arq import Retry
 from arq.connections import RedisSettings
+from arq.cron import cron
 from arq.worker import Function, Worker, func
 
 from bot.jobs import JOBS, MAX_TRIES, RetryLater, backoff
@@ -40,8 +41,12 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         if "runtime" in ctx:
             await ctx["runtime"].close()
 
+    async def sweep_job(ctx: dict[str, Any]) -> None:
+        await JOBS["sweep"](ctx["runtime"].context)
+
     return Worker(
         functions=functions(),
+        cron_jobs=[cron(cast(Any, sweep_job), name="sweep-cron", second={0, 30}, unique=True)],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=queue_name(settings),
         on_startup=on_startup,

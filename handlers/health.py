@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -11,7 +13,7 @@ from redis.exceptions import RedisError
 from bot.metrics import REGISTRY
 
 
-def health_router(redis: Redis) -> APIRouter:
+def health_router(redis: Redis, refresh: Callable[[], Awaitable[None]] | None = None) -> APIRouter:
     router = APIRouter()
 
     @router.get("/healthz")
@@ -28,6 +30,8 @@ def health_router(redis: Redis) -> APIRouter:
 
     @router.get("/metrics")
     async def metrics() -> Response:
+        if refresh is not None:
+            await refresh()
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     return router

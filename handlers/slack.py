@@ -59,6 +59,14 @@ def slack_app(desk: Desk, client: AsyncWebClient, signing_secret: str, store: Le
         except Refused as refused:
             await tell(body, str(refused))
 
+    @app.action("claim_lead")
+    async def claim(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        try:
+            await tell(body, await desk.claim(body["user"]["id"], action["value"]))
+        except Refused as refused:
+            await tell(body, str(refused))
+
     @app.action("edit_reply")
     async def edit(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
