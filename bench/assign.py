@@ -48,7 +48,7 @@ def team(size: int, rng: random.Random) -> list[TeamMember]:
             capacity=rng.randint(10, 40),
             approver=i == 0,
             senior=i % 4 == 0,
-        )  # fmt: skip
+        )
         for i in range(size)
     ]
 
@@ -65,7 +65,7 @@ async def run(url: str, assignments: int, members: int) -> None:
             market=rng.choice(MARKETS),
             language=rng.choice([Language.EN, Language.EN, Language.ES]),
             facts=Facts(price=rng.choice([400_000, 650_000, 900_000, 1_200_000])),
-        )  # fmt: skip
+        )
         for i in range(assignments)
     ]
     try:
