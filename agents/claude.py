@@ -19,7 +19,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import anthropic
@@ -29,15 +29,13 @@ from agents.keywords import keyword_action
 from agents.markets import MarketCatalog
 from agents.overseer import Overseer
 from agents.quality import check_reply
+from agents.tokens import DEFAULT_MODEL, Usage
 from agents.types import Decision, Facts, Language, Lead, Message, Persona, Reason
 from agents.voice import claude_reply, holding
 
 log = logging.getLogger("jorge.claude")
 
 TOOL_NAME = "record_decision"
-DEFAULT_MODEL = "claude-sonnet-4-6"
-# Estimated dollars per million tokens (input, cache write, cache read, output), for stats only.
-PRICES = {"input": 3.0, "cache_write": 3.75, "cache_read": 0.30, "output": 15.0}
 
 
 class ClaudeFacts(BaseModel):
@@ -135,34 +133,6 @@ class CircuitBreaker:
         self.failures += 1
         if self.failures >= self.threshold:
             self.opened_at = self.clock()
-
-
-@dataclass
-class Usage:
-    calls: int = 0
-    input: int = 0
-    cache_write: int = 0
-    cache_read: int = 0
-    output: int = 0
-    fallbacks: dict[str, int] = field(default_factory=dict)
-
-    def add(self, usage: Any) -> dict[str, int]:
-        got = {
-            "input": int(getattr(usage, "input_tokens", 0) or 0),
-            "cache_write": int(getattr(usage, "cache_creation_input_tokens", 0) or 0),
-            "cache_read": int(getattr(usage, "cache_read_input_tokens", 0) or 0),
-            "output": int(getattr(usage, "output_tokens", 0) or 0),
-        }
-        self.calls += 1
-        self.input += got["input"]
-        self.cache_write += got["cache_write"]
-        self.cache_read += got["cache_read"]
-        self.output += got["output"]
-        return got
-
-    @staticmethod
-    def cost(tokens: dict[str, int]) -> float:
-        return sum(tokens[k] * PRICES[k] for k in PRICES) / 1_000_000
 
 
 class ClaudeBrain:

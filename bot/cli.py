@@ -76,8 +76,11 @@ def worker() -> None:
         typer.echo("jorge worker needs REDIS_URL; without it, `jorge serve` runs jobs in its own process.", err=True)
         raise typer.Exit(2)
     configure_logging()
+    import uvloop
+
     from bot.worker import build_worker
 
+    uvloop.install()  # the same fast event loop uvicorn gives `jorge serve`
     build_worker(settings).run()
 
 

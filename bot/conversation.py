@@ -29,7 +29,7 @@ from bot.metrics import ESCALATIONS, NOTIFY_FAILURES, OUTBOUND
 from bot.notify import DryRunNotifier, Notifier, Posted
 from bot.outbound import Sender, mask_phone
 from bot.slack_blocks import lead_label
-from bot.store import LeadStore, now
+from bot.store import LeadStore, PreparedJob, now
 
 log = logging.getLogger("jorge.conversation")
 
@@ -95,15 +95,14 @@ class Conversation:
         sid: str | None = None,
         media: Sequence[str] = (),
         opt_out_type: str | None = None,
+        job: PreparedJob | None = None,
     ) -> bool:
-        """Store one inbound text for answering; False when its MessageSid was seen before."""
+        """Store one inbound text for answering (and enqueue `job` with it); False when its
+        MessageSid was seen before."""
         message = Message(
             direction="in", body=body, at=now(), sid=sid, media=list(media), opt_out_type=opt_out_type or None
         )
-        new = await self.store.record_inbound(phone, message)
-        if new:
-            await self.store.count("inbound", today())
-        return new
+        return await self.store.record_inbound(phone, message, today(), job)
 
     async def receive(self, phone: str, text: str, *, sid: str | None = None) -> Turn:
         """Record one text and answer it at once (the terminal chat; webhooks use a job)."""
@@ -112,9 +111,11 @@ class Conversation:
         assert turn is not None  # the message just recorded is pending
         return turn
 
-    async def process(self, phone: str) -> Turn | None:
-        """Answer everything pending for this lead. The caller holds the lead's lock."""
-        pending = await self.store.pending(phone)
+    async def process(self, phone: str, pending: list[Message] | None = None) -> Turn | None:
+        """Answer everything pending for this lead (`pending`, if the caller read it already).
+        The caller holds the lead's lock."""
+        if pending is None:
+            pending = await self.store.pending(phone)
         if not pending:
             return None
         lead = await self.store.get_or_new(phone)

@@ -16,10 +16,10 @@ import statistics
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
-from agents.claude import PRICES
-from agents.claude import Usage as TokenUsage
 from agents.facts import extract_price
 from agents.team import TeamMember
+from agents.tokens import PRICES
+from agents.tokens import Usage as TokenUsage
 from agents.types import Lead, Owner
 from bot.config import Config
 from bot.conversation import AlreadyHandled, Conversation, EditRejected, today

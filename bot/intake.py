@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from bot.conversation import Conversation
 from bot.events import DeliveryStatus, InboundSms
-from bot.jobs import JobQueue
+from bot.jobs import ArqQueue, JobQueue
 from bot.metrics import DELIVERY, INBOUND
 from bot.outbound import mask_phone
 
@@ -26,18 +26,22 @@ class SmsIntake:
     async def inbound(self, event: InboundSms) -> bool:
         """Store the text and schedule its answer; False when this MessageSid came before."""
         assert self.queue is not None, "intake used before start-up"
+        # Enqueue even for a duplicate: the first attempt may have died before enqueueing.
+        # The job id is the MessageSid, so the queue runs it once either way.
+        job_id, defer = f"in:{event.sid}", self.window.total_seconds()
+        job = self.queue.prepare("process_lead", event.phone, job_id=job_id, defer=defer) if isinstance(
+            self.queue, ArqQueue
+        ) else None  # fmt: skip
         new = await self.conversation.record_inbound(
-            event.phone, event.body, sid=event.sid, media=event.media, opt_out_type=event.opt_out_type
+            event.phone, event.body, sid=event.sid, media=event.media, opt_out_type=event.opt_out_type, job=job
         )
+        if job is None:
+            await self.queue.enqueue("process_lead", event.phone, job_id=job_id, defer=defer)
         INBOUND.labels(kind="new" if new else "duplicate").inc()
         log.info(
             "inbound %s from %s (%d chars, %d media)%s",
             event.sid, mask_phone(event.phone), len(event.body), len(event.media), "" if new else " duplicate",
         )  # fmt: skip
-        # Enqueue even for a duplicate: the first attempt may have died before enqueueing.
-        # The job id is the MessageSid, so the queue runs it once either way.
-        defer = self.window.total_seconds()
-        await self.queue.enqueue("process_lead", event.phone, job_id=f"in:{event.sid}", defer=defer)
         return new
 
     async def status(self, event: DeliveryStatus) -> bool:

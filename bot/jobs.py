@@ -18,12 +18,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from arq.constants import job_key_prefix, result_key_prefix
+from arq.jobs import serialize_job
+from arq.utils import timestamp_ms
+
 from agents.schedule import lead_zone, next_allowed
 from agents.team import TeamMember
 from agents.types import Lead, Owner
 from bot.errors import TemporaryDeliveryError, UnknownLead
 from bot.outbound import mask_phone
-from bot.store import now
+from bot.store import PreparedJob, now
 from bot.team import MISSES_BEFORE_JORGE
 from bot.wiring import Services
 
@@ -76,7 +80,7 @@ async def process_lead(context: JobContext, phone: str) -> None:
         if quiet < window:
             raise RetryLater((window - quiet).total_seconds() + 0.05)
         try:
-            turn = await conversation.process(phone)
+            turn = await conversation.process(phone, pending)
         except TemporaryDeliveryError as error:
             log.warning("sending to %s failed for now (%s); will retry", mask_phone(phone), error)
             raise RetryLater() from error
@@ -85,7 +89,7 @@ async def process_lead(context: JobContext, phone: str) -> None:
     # Any inbound restarts the follow-up cadence, anchored at the lead's newest text.
     await schedule_followup(context, phone, max(message.at for message in pending), 0)
     if turn is not None and turn.lead.assigned_to is None and not turn.lead.opted_out:
-        await context.queue.enqueue("assign_lead", phone, job_id=f"assign:{phone}")
+        await assign_lead(context, phone)  # inline: a job of its own would cost more than the work
     if turn is not None and turn.escalation is not None:
         reminder = context.services.settings.jorge_approval_reminder.total_seconds()
         await context.queue.enqueue(
@@ -230,6 +234,21 @@ class ArqQueue:
     def __init__(self, pool: Any, queue_name: str) -> None:
         self.pool = pool
         self.queue_name = queue_name
+
+    def prepare(self, name: str, *args: str, job_id: str, defer: float = 0.0) -> PreparedJob:
+        """The job as arq's enqueue_job would write it, for a script that writes it atomically
+        with other data (the webhook's single round trip)."""
+        enqueued = timestamp_ms()
+        score = enqueued + round(defer * 1000)
+        return PreparedJob(
+            job_id=job_id,
+            job_key=job_key_prefix + job_id,
+            result_key=result_key_prefix + job_id,
+            queue_key=self.queue_name,
+            score_ms=score,
+            expires_ms=score - enqueued + self.pool.expires_extra_ms,
+            payload=serialize_job(name, args, {}, None, enqueued, serializer=self.pool.job_serializer),
+        )
 
     async def enqueue(self, name: str, *args: str, job_id: str | None = None, defer: float = 0.0) -> None:
         # The same job id twice (a replayed webhook) is enqueued once: arq dedupes it.

@@ -29,5 +29,7 @@ def configure_logging(level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # These libraries log job arguments and request bodies (phone numbers, texts) at INFO.
-    for noisy in ("arq.worker", "arq.jobs", "twilio", "twilio.http_client", "twilio.async_http_client"):
+    # uvicorn's access log repeats what the app logs, at a cost on the webhook's hot path.
+    for noisy in ("arq.worker", "arq.jobs", "twilio", "twilio.http_client", "twilio.async_http_client",
+                  "uvicorn.access"):  # fmt: skip
         logging.getLogger(noisy).setLevel(logging.WARNING)

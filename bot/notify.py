@@ -7,6 +7,7 @@ credentials) records and prints what it would have posted.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -47,7 +48,7 @@ class Notifier(Protocol):
 @dataclass
 class DryRunNotifier:
     echo: bool = False
-    posts: list[dict[str, Any]] = field(default_factory=list)
+    posts: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=1000))  # the latest only
 
     async def prompt(self, lead: Lead, escalation: Escalation, history: list[Message]) -> Posted | None:
         self._record("prompt", lead, f"approval needed ({', '.join(escalation.reasons)}): {escalation.draft}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,7 +35,7 @@ class DryRunSender:
     """No Twilio credentials: keep what would have been sent, and log it."""
 
     echo: bool = True
-    sent: list[Sent] = field(default_factory=list)
+    sent: deque[Sent] = field(default_factory=lambda: deque(maxlen=1000))  # the latest, for tests and chat
 
     async def send(self, *, to: str, body: str, key: str) -> Sent:
         record = Sent(to=to, body=body, key=key, status="dry_run")

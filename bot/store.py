@@ -28,6 +28,7 @@ length of a conversation.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
@@ -38,18 +39,44 @@ DEFAULT_WINDOW = 12
 WEEK = 7 * 24 * 3600
 
 # Store an inbound message exactly once: dedupe by MessageSid, append to the conversation and to
-# the pending list, and touch the index, all in one atomic step (no half-written state).
+# the pending list, touch the index and the day's counter, all in one atomic step (no half-written
+# state). When the job queue is on the same Redis (arq), the job that answers the text is
+# enqueued in the same step, the way arq's enqueue_job does it (skipped if the job id exists):
+# one round trip for the whole webhook.
 _RECORD_INBOUND = """
+local new = 1
 if ARGV[1] ~= '' and redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[4]) == false then
-  return 0
+  new = 0
 end
-redis.call('RPUSH', KEYS[2], ARGV[2])
-redis.call('RPUSH', KEYS[3], ARGV[2])
-redis.call('ZADD', KEYS[4], ARGV[3], ARGV[5])
-redis.call('HSETNX', KEYS[5], 'phone', ARGV[6])
-redis.call('HSETNX', KEYS[5], 'created_at', ARGV[7])
-return 1
+if new == 1 then
+  redis.call('RPUSH', KEYS[2], ARGV[2])
+  redis.call('RPUSH', KEYS[3], ARGV[2])
+  redis.call('ZADD', KEYS[4], ARGV[3], ARGV[5])
+  redis.call('HSETNX', KEYS[5], 'phone', ARGV[6])
+  redis.call('HSETNX', KEYS[5], 'created_at', ARGV[7])
+  redis.call('HINCRBY', KEYS[6], 'inbound', 1)
+  redis.call('EXPIRE', KEYS[6], 3456000)
+end
+if #KEYS == 9 and redis.call('EXISTS', KEYS[7], KEYS[8]) == 0 then
+  redis.call('PSETEX', KEYS[7], ARGV[10], ARGV[11])
+  redis.call('ZADD', KEYS[9], ARGV[9], ARGV[8])
+end
+return new
 """
+
+
+@dataclass(frozen=True)
+class PreparedJob:
+    """A job serialized for the queue's keys, so a script can enqueue it atomically."""
+
+    job_id: str
+    job_key: str
+    result_key: str
+    queue_key: str
+    score_ms: int
+    expires_ms: int
+    payload: bytes
+
 
 # Delivery statuses only move forward: a late "sent" never overwrites "delivered".
 _STATUS_RANK = {"accepted": 0, "queued": 0, "scheduled": 0, "dry_run": 1, "sending": 1, "sent": 2,
@@ -128,13 +155,17 @@ class LeadStore:
         """Change some profile fields in place (JSON-encoded like the rest of the profile)."""
         await self.redis.hset(self.lead_key(phone), mapping={k: json.dumps(v) for k, v in fields.items()})
 
-    async def record_inbound(self, phone: str, message: Message) -> bool:
-        """Store an inbound message and queue it for an answer; False when its sid was seen before."""
+    async def record_inbound(self, phone: str, message: Message, day: str, job: PreparedJob | None = None) -> bool:
+        """Store an inbound message (and enqueue `job`); False when its sid was seen before."""
         lead = self.lead_key(phone)
-        keys = [f"{lead}:sid:{message.sid or ''}", self.messages_key(phone), f"{lead}:pending", self.index_key, lead]
-        args = [message.sid or "", message.model_dump_json(), str(message.at.timestamp()), str(WEEK), phone,
-                json.dumps(phone), json.dumps(message.at.isoformat())]  # fmt: skip
-        return bool(await self.redis.eval(_RECORD_INBOUND, len(keys), *keys, *args))
+        keys = [f"{lead}:sid:{message.sid or ''}", self.messages_key(phone), f"{lead}:pending", self.index_key, lead,
+                f"{self.prefix}:stats:{day}"]  # fmt: skip
+        args: list[str | bytes] = [message.sid or "", message.model_dump_json(), str(message.at.timestamp()),
+                                   str(WEEK), phone, json.dumps(phone), json.dumps(message.at.isoformat())]  # fmt: skip
+        if job is not None:
+            keys += [job.job_key, job.result_key, job.queue_key]
+            args += [job.job_id, str(job.score_ms), str(job.expires_ms), job.payload]
+        return bool(await self.redis.eval(_RECORD_INBOUND, len(keys), *keys, *args))  # type: ignore[arg-type]
 
     async def pending(self, phone: str) -> list[Message]:
         raw = await self.redis.lrange(f"{self.lead_key(phone)}:pending", 0, -1)

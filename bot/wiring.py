@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from anthropic import AsyncAnthropic
 from redis.asyncio import Redis
 from slack_sdk.web.async_client import AsyncWebClient
 
 from agents.brain import Brain, RuleBrain
-from agents.claude import CircuitBreaker, ClaudeBrain
 from agents.overseer import Overseer
 from bot.config import Config, load_config
 from bot.conversation import Conversation, Guards
@@ -69,6 +67,10 @@ def build_brain(settings: Settings, config: Config, overseer: Overseer, *, choic
         return RuleBrain(overseer)
     if not settings.anthropic_api_key:
         raise ConfigError("the Claude brain needs ANTHROPIC_API_KEY")
+    from anthropic import AsyncAnthropic  # imported only when Claude is on: the SDK takes seconds
+
+    from agents.claude import CircuitBreaker, ClaudeBrain
+
     client = AsyncAnthropic(
         api_key=settings.anthropic_api_key,
         base_url=settings.anthropic_base_url,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.datastructures import FormData
 
 from bot.events import DeliveryStatus, InboundSms
 from bot.intake import SmsIntake
@@ -21,6 +21,7 @@ from handlers.signatures import TwilioSignature
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 MAX_BODY = 1600  # Twilio's own limit for one (concatenated) message
 MAX_MEDIA = 10
+MAX_FORM_BYTES = 64 * 1024
 _E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 _SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
 
@@ -67,12 +68,19 @@ def _refuse(status: int, reason: str, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-async def _read_form(request: Request) -> FormData | None:
+async def _read_form(request: Request) -> dict[str, str] | None:
+    """The form Twilio posted, or None when the body is not a readable url-encoded form.
+
+    Parsed with the standard library: Twilio sends small UTF-8 url-encoded bodies, and this is
+    several times cheaper on the webhook's hot path than a general multipart parser."""
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return None
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        return None
     try:
-        return await request.form()
-    except Exception:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
+    except (UnicodeDecodeError, ValueError):
         return None
 
 
@@ -87,7 +95,7 @@ def twilio_router(intake: SmsIntake, signature: TwilioSignature) -> APIRouter:
         if not signature.verify(request, form):
             return _refuse(403, "signature", "invalid or missing X-Twilio-Signature")
         try:
-            event = inbound_from_form({k: v for k, v in form.items() if isinstance(v, str)})
+            event = inbound_from_form(form)
         except BadWebhook as error:
             return _refuse(400, "content", str(error))
         await intake.inbound(event)
@@ -101,7 +109,7 @@ def twilio_router(intake: SmsIntake, signature: TwilioSignature) -> APIRouter:
         if not signature.verify(request, form):
             return _refuse(403, "signature", "invalid or missing X-Twilio-Signature")
         try:
-            event = status_from_form({k: v for k, v in form.items() if isinstance(v, str)})
+            event = status_from_form(form)
         except BadWebhook as error:
             return _refuse(400, "content", str(error))
         await intake.status(event)

@@ -250,7 +250,6 @@ def test_jorge_commands(product: Product, slack: FakeSlack) -> None:
     product.wait_for_sms(lead)
     assert "leads [mine|unassigned|hot]" in slash(product, "help")
     assert lead in slash(product, "leads")
-    assert lead in slash(product, "leads unassigned")
     assert lead in slash(product, "leads hot")
     summary = slash(product, f"lead {lead}")
     assert "buyer_specialist" in summary and "price: 600000" in summary and "Looking for a 3 bed" in summary
