@@ -118,8 +118,7 @@ class Conversation:
             pending = await self.store.pending(phone)
         if not pending:
             return None
-        lead = await self.store.get_or_new(phone)
-        history = await self.store.recent(phone)
+        lead, history = await self.store.get_with_recent(phone)
         batch_key = pending[-1].sid or pending[-1].at.isoformat()
         turn: Turn | None = None
         segments = _segments(pending)
@@ -172,7 +171,8 @@ class Conversation:
         """Why the bot must not answer, or None when it may (the send-time guards)."""
         if decision.action is Action.OPT_OUT:
             return None  # the one confirmation carriers require
-        if self.guards.kill_switch or await self.store.kill_switch():
+        kill, sent_today = await self.store.send_limits(lead.phone, today())
+        if self.guards.kill_switch or kill:
             return "kill switch is on"
         if decision.action in (Action.OPT_IN, Action.HELP):
             return None
@@ -184,7 +184,7 @@ class Conversation:
             return "waiting for Jorge's approval"
         if lead.paused:
             return "paused"
-        if await self.store.count_sent_today(lead.phone, today()) >= self.guards.daily_cap:
+        if sent_today >= self.guards.daily_cap:
             return "daily message cap reached"
         return None
 
@@ -209,13 +209,8 @@ class Conversation:
         message = Message(
             direction="out", body=body, at=now(), status=sent.status, sid=sent.sid, key=key, decision=view
         )
-        await self.store.append(lead.phone, message)
+        await self.store.record_outbound(lead.phone, message, today(), "replies" if decision else "human_sends")
         OUTBOUND.labels(status=sent.status).inc()
-        await self.store.count("replies" if decision is not None else "human_sends", today())
-        await self.store.add_sent_today(lead.phone, today())
-        if sent.sid:
-            await self.store.link_sid(sent.sid, lead.phone)
-            await self.store.set_status(lead.phone, sent.sid, sent.status)
         return body
 
     # Slack ---------------------------------------------------------------------------------
@@ -254,7 +249,7 @@ class Conversation:
 
     async def notify_assigned(self, lead: Lead, member: TeamMember, why: str, minutes: int) -> None:
         await self._notify("assigned", _none(self.notifier.assigned(lead, member, why, minutes)))
-        await self.note(lead.phone, f"Assigned to <@{member.slack_user_id}> ({why}).")
+        await self._post_thread(lead, f"Assigned to <@{member.slack_user_id}> ({why}).")
 
     async def note(self, phone: str, text: str) -> None:
         """Post a line into the lead's Slack thread (starting one if needed)."""

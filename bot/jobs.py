@@ -89,7 +89,7 @@ async def process_lead(context: JobContext, phone: str) -> None:
     # Any inbound restarts the follow-up cadence, anchored at the lead's newest text.
     await schedule_followup(context, phone, max(message.at for message in pending), 0)
     if turn is not None and turn.lead.assigned_to is None and not turn.lead.opted_out:
-        await assign_lead(context, phone)  # inline: a job of its own would cost more than the work
+        await assign_lead(context, phone, turn.lead)  # inline: a job of its own would cost more than the work
     if turn is not None and turn.escalation is not None:
         reminder = context.services.settings.jorge_approval_reminder.total_seconds()
         await context.queue.enqueue(
@@ -172,9 +172,9 @@ async def _offer(context: JobContext, lead: Lead, member: TeamMember, why: str, 
         )  # fmt: skip
 
 
-async def assign_lead(context: JobContext, phone: str) -> None:
+async def assign_lead(context: JobContext, phone: str, lead: Lead | None = None) -> None:
     """Give a new lead a human owner on the team (or leave it for the sweep when all are full)."""
-    lead = await context.services.store.get(phone)
+    lead = lead or await context.services.store.get(phone)
     if lead is None or lead.assigned_to is not None or await context.services.board.pending_claim(phone):
         return
     assignment = await context.services.board.assign(lead)

@@ -127,6 +127,42 @@ class LeadStore:
             return None
         return Lead.model_validate({field: json.loads(value) for field, value in raw.items()})
 
+    async def get_with_recent(self, phone: str) -> tuple[Lead, list[Message]]:
+        """The lead (or a new profile) and its recent window, in one round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self.lead_key(phone))
+            pipe.lrange(self.messages_key(phone), -self.window, -1)
+            raw, recent = await pipe.execute()
+        if raw:
+            lead = Lead.model_validate({field: json.loads(value) for field, value in raw.items()})
+        else:
+            stamp = now()
+            lead = Lead(phone=phone, created_at=stamp, updated_at=stamp)
+        return lead, [Message.model_validate_json(item) for item in recent]
+
+    async def send_limits(self, phone: str, day: str) -> tuple[bool, int]:
+        """(kill switch on?, bot texts sent to this lead today), in one round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.exists(f"{self.prefix}:kill")
+            pipe.get(f"{self.lead_key(phone)}:cap:{day}")
+            kill, sent = await pipe.execute()
+        return bool(kill), int(sent or 0)
+
+    async def record_outbound(self, phone: str, message: Message, day: str, counter: str) -> None:
+        """After a send: the message, the day's counters, and the sid for status callbacks, at once."""
+        cap = f"{self.lead_key(phone)}:cap:{day}"
+        stats = f"{self.prefix}:stats:{day}"
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.rpush(self.messages_key(phone), message.model_dump_json())
+            pipe.hincrby(stats, counter, 1)
+            pipe.expire(stats, 40 * 24 * 3600)
+            pipe.incr(cap)
+            pipe.expire(cap, 2 * 24 * 3600)
+            if message.sid:
+                pipe.set(f"{self.prefix}:sid:{message.sid}", phone, ex=30 * 24 * 3600)
+                pipe.eval(_SET_STATUS, 1, f"{self.lead_key(phone)}:status", message.sid, message.status)
+            await pipe.execute()
+
     async def get_or_new(self, phone: str) -> Lead:
         """The stored lead, or a new (unsaved) profile for a first-time texter."""
         lead = await self.get(phone)
@@ -189,20 +225,6 @@ class LeadStore:
         """The send failed before reaching the carrier: let a retry claim it again."""
         await self.redis.delete(f"{self.lead_key(phone)}:out:{key}")
 
-    async def count_sent_today(self, phone: str, day: str) -> int:
-        raw = await self.redis.get(f"{self.lead_key(phone)}:cap:{day}")
-        return int(raw or 0)
-
-    async def add_sent_today(self, phone: str, day: str) -> None:
-        key = f"{self.lead_key(phone)}:cap:{day}"
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, 2 * 24 * 3600)
-            await pipe.execute()
-
-    async def link_sid(self, sid: str, phone: str) -> None:
-        await self.redis.set(f"{self.prefix}:sid:{sid}", phone, ex=30 * 24 * 3600)
-
     async def phone_for_sid(self, sid: str) -> str | None:
         value = await self.redis.get(f"{self.prefix}:sid:{sid}")
         return str(value) if value is not None else None
@@ -213,9 +235,6 @@ class LeadStore:
 
     async def statuses(self, phone: str) -> dict[str, str]:
         return dict(await self.redis.hgetall(f"{self.lead_key(phone)}:status"))
-
-    async def kill_switch(self) -> bool:
-        return bool(await self.redis.exists(f"{self.prefix}:kill"))
 
     async def set_kill_switch(self, on: bool) -> None:
         if on:
