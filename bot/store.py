@@ -110,6 +110,10 @@ class LeadStore:
         self.redis = redis
         self.prefix = prefix
         self.window = window
+        # Scripts go by SHA (EVALSHA), so the hot path does not resend their text each time.
+        self._record_inbound = redis.register_script(_RECORD_INBOUND)
+        self._set_status = redis.register_script(_SET_STATUS)
+        self._unlock = redis.register_script(_UNLOCK)
 
     def lead_key(self, phone: str) -> str:
         return f"{self.prefix}:lead:{{{phone}}}"
@@ -160,7 +164,8 @@ class LeadStore:
             pipe.expire(cap, 2 * 24 * 3600)
             if message.sid:
                 pipe.set(f"{self.prefix}:sid:{message.sid}", phone, ex=30 * 24 * 3600)
-                pipe.eval(_SET_STATUS, 1, f"{self.lead_key(phone)}:status", message.sid, message.status)
+                status_key = f"{self.lead_key(phone)}:status"
+                await self._set_status(keys=[status_key], args=[message.sid, message.status], client=pipe)
             await pipe.execute()
 
     async def get_or_new(self, phone: str) -> Lead:
@@ -201,7 +206,7 @@ class LeadStore:
         if job is not None:
             keys += [job.job_key, job.result_key, job.queue_key]
             args += [job.job_id, str(job.score_ms), str(job.expires_ms), job.payload]
-        return bool(await self.redis.eval(_RECORD_INBOUND, len(keys), *keys, *args))  # type: ignore[arg-type]
+        return bool(await self._record_inbound(keys=keys, args=args))
 
     async def pending(self, phone: str) -> list[Message]:
         raw = await self.redis.lrange(f"{self.lead_key(phone)}:pending", 0, -1)
@@ -215,7 +220,7 @@ class LeadStore:
         return bool(await self.redis.set(f"{self.lead_key(phone)}:lock", token, nx=True, px=int(seconds * 1000)))
 
     async def unlock(self, phone: str, token: str) -> None:
-        await self.redis.eval(_UNLOCK, 1, f"{self.lead_key(phone)}:lock", token)
+        await self._unlock(keys=[f"{self.lead_key(phone)}:lock"], args=[token])
 
     async def claim_outbound(self, phone: str, key: str) -> bool:
         """True once per outbound key: a retried job never sends the same reply twice."""
@@ -231,7 +236,7 @@ class LeadStore:
 
     async def set_status(self, phone: str, sid: str, status: str) -> bool:
         """Record a delivery status unless a later one is already there."""
-        return bool(await self.redis.eval(_SET_STATUS, 1, f"{self.lead_key(phone)}:status", sid, status))
+        return bool(await self._set_status(keys=[f"{self.lead_key(phone)}:status"], args=[sid, status]))
 
     async def statuses(self, phone: str) -> dict[str, str]:
         return dict(await self.redis.hgetall(f"{self.lead_key(phone)}:status"))

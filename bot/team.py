@@ -56,6 +56,8 @@ class TeamBoard:
         self.redis = store.redis
         self.team = list(team)
         self.weights = weights or Weights()
+        self._reserve_script = self.redis.register_script(_RESERVE)
+        self._release_script = self.redis.register_script(_RELEASE)
 
     def _key(self, measure: str) -> str:
         return f"{self.store.prefix}:{{team}}:{measure}"
@@ -106,7 +108,7 @@ class TeamBoard:
     async def _reserve(self, member: TeamMember, capacity: int, phone: str = "") -> bool:
         keys = [self._key("open"), self._key("last_assigned"), self._unassigned]
         args = [member.slack_user_id, str(capacity), str(clock.time()), phone]
-        return bool(await self.redis.eval(_RESERVE, len(keys), *keys, *args))
+        return bool(await self._reserve_script(keys=keys, args=args))
 
     async def force(self, member: TeamMember) -> None:
         """Give a lead to `member` even past capacity (after two missed claims, it goes to Jorge)."""
@@ -114,7 +116,7 @@ class TeamBoard:
 
     async def release(self, member: TeamMember | None) -> None:
         if member is not None:
-            await self.redis.eval(_RELEASE, 1, self._key("open"), member.slack_user_id)
+            await self._release_script(keys=[self._key("open")], args=[member.slack_user_id])
 
     # claims ------------------------------------------------------------------------------
 
