@@ -7,7 +7,8 @@ The answer to an inbound text is an empty TwiML <Response/>: the reply goes out 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -22,6 +23,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 MAX_BODY = 1600  # Twilio's own limit for one (concatenated) message
 MAX_MEDIA = 10
 MAX_FORM_BYTES = 64 * 1024
+E = TypeVar("E", InboundSms, DeliveryStatus)
 _E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 _SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
 
@@ -87,31 +89,31 @@ async def _read_form(request: Request) -> dict[str, str] | None:
 def twilio_router(intake: SmsIntake, signature: TwilioSignature) -> APIRouter:
     router = APIRouter()
 
-    @router.post("/twilio/sms")
-    async def sms(request: Request) -> Response:
+    async def signed_event(request: Request, parse: Callable[[Mapping[str, str]], E]) -> E | JSONResponse:
+        """The request's typed event, or the refusal: unreadable 400, bad signature 403, bad content 400."""
         form = await _read_form(request)
         if form is None:
             return _refuse(400, "unreadable", "expected a form-encoded Twilio request")
         if not signature.verify(request, form):
             return _refuse(403, "signature", "invalid or missing X-Twilio-Signature")
         try:
-            event = inbound_from_form(form)
+            return parse(form)
         except BadWebhook as error:
             return _refuse(400, "content", str(error))
+
+    @router.post("/twilio/sms")
+    async def sms(request: Request) -> Response:
+        event = await signed_event(request, inbound_from_form)
+        if isinstance(event, Response):
+            return event
         await intake.inbound(event)
         return Response(EMPTY_TWIML, media_type="application/xml")
 
     @router.post("/twilio/status")
     async def status(request: Request) -> Response:
-        form = await _read_form(request)
-        if form is None:
-            return _refuse(400, "unreadable", "expected a form-encoded Twilio request")
-        if not signature.verify(request, form):
-            return _refuse(403, "signature", "invalid or missing X-Twilio-Signature")
-        try:
-            event = status_from_form(form)
-        except BadWebhook as error:
-            return _refuse(400, "content", str(error))
+        event = await signed_event(request, status_from_form)
+        if isinstance(event, Response):
+            return event
         await intake.status(event)
         return Response(status_code=204)
 

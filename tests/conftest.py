@@ -21,6 +21,8 @@ from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from bot.store import LeadStore
+from tests.support.fake_slack import FakeSlack
+from tests.support.fake_twilio import FakeTwilio
 
 
 def _free_port() -> int:
@@ -85,3 +87,19 @@ async def redis(redis_url: str, prefix: str) -> AsyncIterator[Redis]:
 @pytest.fixture
 def store(redis: Redis, prefix: str) -> LeadStore:
     return LeadStore(redis, prefix=prefix)
+
+
+@pytest.fixture(scope="module")
+def twilio() -> Iterator[FakeTwilio]:
+    """A fake Twilio REST API on 127.0.0.1, shared by one test module."""
+    fake = FakeTwilio().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def slack() -> Iterator[FakeSlack]:
+    """A fake Slack Web API on 127.0.0.1, shared by one test module."""
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()

@@ -4,22 +4,12 @@ cadence of seconds (by setting)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.product import Product
 
 FAST = {"JORGE_FOLLOWUP_CADENCE": "1s,2s", "JORGE_SENDING_HOURS": "00:00-23:59", "JORGE_HOLIDAYS": "none"}
-
-
-@pytest.fixture(scope="module")
-def twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio().start()
-    yield fake
-    fake.stop()
 
 
 def start(redis_url: str, twilio: FakeTwilio, logs: Path, workers: int = 1, **env: str) -> Product:

@@ -26,20 +26,6 @@ MARIA = "U0MARIA002"  # team member, not an approver
 STRANGER = "U0STRANGER"
 
 
-@pytest.fixture(scope="module")
-def twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
 def product(redis_url: str, twilio: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> Iterator[Product]:
     env = {

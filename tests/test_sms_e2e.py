@@ -18,13 +18,6 @@ from tests.support.processes import free_port
 from tests.support.product import FROM_NUMBER, Product, new_sid
 
 
-@pytest.fixture(scope="module")
-def twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio().start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
 def product(redis_url: str, twilio: FakeTwilio, tmp_path: Path) -> Iterator[Product]:
     running = Product(redis_url=redis_url, logs=tmp_path, twilio=twilio).start_web()

@@ -24,20 +24,6 @@ from tests.test_slack_e2e import CHANNEL, interact, wait_for
 TEAM_IDS = {"U0JORGE001", "U0MARIA002", "U0KEVIN003", "U0SOFIA004", "U0DANA0005"}
 
 
-@pytest.fixture(scope="module")
-def twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
 def product(redis_url: str, twilio: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> Iterator[Product]:
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.url,

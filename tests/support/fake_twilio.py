@@ -6,7 +6,6 @@ test waits. `fail(to, status, code, times)` makes the next `times` sends to `to`
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import threading
 import uuid
@@ -14,6 +13,8 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from aiohttp import web
+
+from tests.support.server import ThreadedServer
 
 ACCOUNT_SID = "AC" + "1" * 32
 AUTH_TOKEN = "test-auth-token"
@@ -77,27 +78,11 @@ class FakeTwilio:
         )
 
     def start(self) -> FakeTwilio:
-        ready = threading.Event()
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            app = web.Application()
-            app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._messages)
-            runner = web.AppRunner(app, access_log=None)
-            loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-            self._loop = loop
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(runner.cleanup())
-
-        self._thread = threading.Thread(target=serve, daemon=True)
-        self._thread.start()
-        ready.wait(10)
+        app = web.Application()
+        app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._messages)
+        self._server = ThreadedServer(app)
+        self.port = self._server.start()
         return self
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        self._server.stop()
