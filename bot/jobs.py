@@ -34,6 +34,7 @@ from bot.wiring import Services
 log = logging.getLogger("jorge.jobs")
 
 LOCK_SECONDS = 60.0
+SWEEP_SECONDS = 30.0
 MAX_TRIES = 12
 
 
@@ -286,7 +287,14 @@ class LocalQueue:
                 return
         log.error("job %s gave up after %d tries", name, MAX_TRIES)
 
-    async def drain(self) -> None:
-        """Wait for every job queued so far (tests, shutdown)."""
-        while self.tasks:
-            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+    def every(self, seconds: float, name: str) -> None:
+        """Run job `name` every `seconds` in this process (a cron for the embedded default)."""
+
+        async def repeat() -> None:
+            while True:
+                await asyncio.sleep(seconds)
+                await self._run(name, (), 0.0)
+
+        task = asyncio.create_task(repeat(), name=f"every:{name}")
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)

@@ -10,7 +10,7 @@ from arq.connections import RedisSettings
 from arq.cron import cron
 from arq.worker import Function, Worker, func
 
-from bot.jobs import JOBS, MAX_TRIES, RetryLater, backoff
+from bot.jobs import JOBS, MAX_TRIES, SWEEP_SECONDS, RetryLater, backoff
 from bot.runtime import Runtime, queue_name, start_runtime
 from bot.settings import Settings
 
@@ -46,7 +46,9 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
 
     return Worker(
         functions=functions(),
-        cron_jobs=[cron(cast(Any, sweep_job), name="sweep-cron", second={0, 30}, unique=True)],
+        cron_jobs=[
+            cron(cast(Any, sweep_job), name="sweep-cron", second=set(range(0, 60, int(SWEEP_SECONDS))), unique=True)
+        ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=queue_name(settings),
         on_startup=on_startup,

@@ -26,7 +26,9 @@ class Process:
     def __init__(self, args: list[str], env: Mapping[str, str], log: Path) -> None:
         self.log = log
         self._file = log.open("wb")
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "SLACK_", "JORGE_"))}
+        isolated = ("TWILIO_", "SLACK_", "JORGE_", "ANTHROPIC_")
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(isolated)}
+        full_env.pop("REDIS_URL", None)  # each test says which Redis, if any
         full_env.update(env)
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "bot", *args], cwd=ROOT, env=full_env, stdout=self._file, stderr=subprocess.STDOUT
