@@ -107,11 +107,11 @@ CUES: Mapping[Persona, Cues] = {
             3,
         ),
         (
-            r"\blist(?:ing)?\s+(?:my|our|the|this|it|a)\s+(?:house|home|condo|place|property|townhouse|townhome)\b|\blist\s+(?:my|our|it)\b|\b(?:my|our)\s+listing\b|\blist\s+(?:it|with\s+(?:you|jorge))\b|\bready\s+to\s+list\b|\blist\s+(?:it\s+)?(?:at|for)\b|\bthinking\s+(?:of\s+|about\s+)?list(?:ing)?\b|\blisting\s+(?:agreement|agent|appointment)\b|\bput\s+(?:it|my|our)\b[^.?!]{0,20}\bon\s+the\s+market\b",
+            r"\blist(?:ing)?\s+(?:my|our|the|this|it|a)\s+(?:house|home|condo|place|property|townhouse|townhome)\b|\blist(?:ing)?\s+(?:my|our|it)\b|\b(?:want|ready|plan(?:ning)?|hoping|going)\s+to\s+list\b|\b(?:my|our)\s+listing\b|\blist\s+(?:it|with\s+(?:you|jorge))\b|\bready\s+to\s+list\b|\blist\s+(?:it\s+)?(?:at|for)\b|\bthinking\s+(?:of\s+|about\s+)?list(?:ing)?\b|\blisting\s+(?:agreement|agent|appointment)\b|\bput\s+(?:it|my|our)\b[^.?!]{0,20}\bon\s+the\s+market\b",
             4,
         ),
         (
-            r"\b(?:what(?:'s|\s+is)|how\s+much\s+is)\s+(?:my|our)\s+(?:home|house|condo|place|property|townhouse)\s+worth\b|\b(?:my|our)\s+(?:home|house|condo|place|property)(?:'s)?\s+(?:value|worth)\b|\b(?:my|our)\s+(?:home|house|condo|place|property|townhouse|\d\s*(?:br|bd|bed\w*))\b[^.?!]{0,40}\bworth\b|\bhow\s+much\s+(?:could|can|would|will)\s+(?:i|we)\s+get\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\b(?:go|sell|list)\s+for\b|\bhome\s+value\b|\bvalue\s+of\s+(?:my|our)\b|\b(?:should|would|could|must)\s+be\s+worth\b|\bcma\b|\bcomps\s+for\s+(?:my|our)\b",
+            r"\b(?:what(?:'s|\s+is)|how\s+much\s+is)\s+(?:my|our)\s+(?:home|house|condo|place|property|townhouse)\s+worth\b|\b(?:my|our)\s+(?:home|house|condo|place|property)(?:'s)?\s+(?:value|worth)\b|\b(?:my|our)\s+(?:home|house|condo|place|property|townhouse|\d\s*(?:br|bd|bed\w*))\b[^.?!]{0,40}\bworth\b|\bhow\s+much\s+(?:could|can|would|will)\s+(?:i|we)\s+get\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\b(?:go|sell|list)\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\bworth\b|\bwhat\s+(?:would|could|will|might)\s+(?:it|my\s+\w+|our\s+\w+|the\s+house)\s+(?:go|sell)\s+for\b|\bget\s+(?:my|our|it|the\s+house)\b[^.?!]{0,30}\bsold\b|\bhome\s+value\b|\bvalue\s+of\s+(?:my|our)\b|\b(?:should|would|could|must)\s+be\s+worth\b|\bcma\b|\bcomps\s+for\s+(?:my|our)\b",
             3,
         ),
         (
@@ -123,7 +123,7 @@ CUES: Mapping[Persona, Cues] = {
             4,
         ),
         (
-            r"\bcommissions?\b|\bcomisi[oó]n\b|\bcobr(?:an|a)\b|\bwhat\s+do\s+(?:you|u)\s+charge\b|\blisting\s+fee\b|\bflat\s+fee\b",
+            r"\bcommissions?\b|\bcomisi[oó]n\b|\bcobr\w*|\bwhat\s+do\s+(?:you|u)\s+charge\b|\blisting\s+fee\b|\bflat\s+fee\b|\b(?:take|charge|do)\s+(?:\d(?:\.\d+)?\s*%|less)\b",
             2,
         ),
         (
@@ -172,7 +172,10 @@ CUES: Mapping[Persona, Cues] = {
             r"\bvalues?\s+(?:\w+\s+){0,4}(?:gone\s+up|went\s+up|go\s+up|risen|rose|increased|dropped|fallen|changed|climb\w*)|\bhome\s+values\b|\bvalues\s+in\b|\bprices?\s+(?:will|to|are\s+going\s+to|gonna)\s+(?:drop|fall|crash|go\s+up|go\s+down|rise|climb)|\bsubid[oa]s?\b|\bhan\s+(?:subido|bajado)\b|\bsubir[aá]n?\b",
             4,
         ),
-        (r"\bthese\s+days\b", 2),
+        (r"\bthese\s+days\b|\b(?:this|last)\s+(?:year|quarter|month)\b|\bgoing\s+for\b", 2),
+        (r"\blately\b|\brecently\b", 1),
+        (r"\bresales?\b|\brent\b[^.?!]{0,30}\b(?:get|go\s+for|fetch|bring)\b|\bwhat\s+(?:kind\s+of\s+)?rents?\b", 3),
+        (r"\b(?:homes|houses|properties|condos|townhomes)\s+(?:sell|sold|go|went|going|selling)\s+for\b", 4),
         (
             r"\binvest(?:ment|ments|or|ors|ing)?\b|\brentals?\b|\brental\s+(?:property|properties|income)\b|\brent\s+(?:it|them)\s+out\b|\bcash\s+flow\b|\broi\b|\bcap\s+rate\b|\bairbnb\b|\binver(?:sión|sion|tir)\b",
             3,
@@ -184,6 +187,9 @@ CUES: Mapping[Persona, Cues] = {
         (r"\bcompared\s+to\b|\bvs\.?\b|\bversus\b|\bbetter\s+(?:value|investment|area)\b", 1),
     ),
     Persona.BUYER: _cues(
+        # A deal that fell through sends a buyer back to shopping, not to the coordinator.
+        (r"\b(?:cancel(?:led|ed)?|fell\s+out\s+of|lost)\s+(?:our\s+|the\s+|my\s+)?(?:last\s+|previous\s+)?escrow\b", 3),
+        (r"\b(?:spend|pay)\s+(?:more\s+than|over|up\s+to)\b|\bno\s+more\s+than\b|\baround\s+\$?\d", 1),
         (
             r"\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\bbusc(?:o|amos|ando)\b|\bcompr(?:ar|a|amos|ando)\b|\bquiero\s+una\s+casa\b",
             2,
@@ -205,7 +211,7 @@ CUES: Mapping[Persona, Cues] = {
             2,
         ),
         (
-            r"\banything\s+(?:new\s+)?(?:under|below|around|for)\b|\b(?:something|homes?|houses?|listings?)\s+under\s+\$?\d|\bpay\s+cash\s+for\b|\bwant\s+to\s+pay\b",
+            r"\b(?:start|keep|begin)\s+looking\b|\blooking\s+again\b|\b(?:downsize|upsize|move|moving)\s+(?:in)?to\s+an?\b|\banything\s+(?:new\s+)?(?:under|below|around|for)\b|\b(?:something|homes?|houses?|listings?)\s+under\s+\$?\d|\bpay\s+cash\s+for\b|\bwant\s+to\s+pay\b",
             3,
         ),
         (

@@ -36,7 +36,7 @@ HUMAN_REQUESTED = _any(
 )
 
 NEGOTIATION = _any(
-    r"\bcommissions?\b|\bcomisi[oó]n(?:es)?\b|\bcomision\b|\bcobr(?:an|a|as)\b",
+    r"\bcommissions?\b|\bcomisi[oó]n(?:es)?\b|\bcomision\b|\bcobr(?:an|a|as|ar|aría|arían|aria|arian|en)\b|\b(?:take|charge|do\s+it\s+for)\s+\d(?:\.\d+)?\s*%",
     r"\b\d(?:\.\d+)?\s*%\s*(?:agent|commission|fee|listing|broker|realtor)|\b(?:take|charge|do\s+it\s+for|accept|go|work\s+for)\s+(?:less\s+than|lower\s+than|under|for)?\s*\d(?:\.\d+)?\s*%",
     r"\b(?:your|ur|yer|the|listing|agent|broker|realtor|buyer'?s?|seller'?s?|y'?all'?s?)\s+(?:\w+\s+)?fees?\b|\bfees?\s+(?:do\s+you|you)\b|\bflat\s+fee\b",
     r"\bwhat\s+do\s+(?:you|u|y'?all)\s+charge\b|\bhow\s+much\s+do\s+(?:you|u|y'?all)\s+(?:charge|take|get|make)\b|\b(?:your|ur)\s+(?:rates?|cut|percentage)\b|\bwhat\s+percent(?:age)?\b",
