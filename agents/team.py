@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from pydantic import BaseModel, Field
 
 from agents.types import Language, Persona
@@ -18,3 +20,12 @@ class TeamMember(BaseModel):
     senior: bool = False
     phone: str | None = None
     email: str | None = None
+    working_hours: str | None = Field(default=None, pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")  # team time
+
+    @property
+    def hours(self) -> tuple[time, time] | None:
+        """Working hours as times (None: always available)."""
+        if self.working_hours is None:
+            return None
+        start, end = self.working_hours.split("-")
+        return time.fromisoformat(start.zfill(5)), time.fromisoformat(end.zfill(5))

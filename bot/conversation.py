@@ -28,7 +28,7 @@ from bot.errors import JorgeError, PermanentDeliveryError, UnknownLead
 from bot.metrics import ESCALATIONS, NOTIFY_FAILURES, OUTBOUND
 from bot.notify import DryRunNotifier, Notifier, Posted
 from bot.outbound import Sender, mask_phone
-from bot.slack_blocks import lead_label
+from bot.slack_blocks import context_packet, lead_label
 from bot.store import LeadStore, PreparedJob, now
 
 log = logging.getLogger("jorge.conversation")
@@ -155,8 +155,12 @@ class Conversation:
                 silenced = "not delivered"
                 stored = await self.store.get(lead.phone)  # a carrier opt-out was just recorded
                 lead = lead.model_copy(update={"opted_out": bool(stored and stored.opted_out)})
+        before = lead.persona
         lead = apply_decision(lead, decision, replied=reply is not None)
         lead = await self.store.save(lead)
+        if before is not None and lead.persona != before and lead.slack_thread:
+            title = f"*Persona handoff*: {before.value} → {lead.persona.value if lead.persona else '-'}"
+            await self._post_thread(lead, context_packet(lead, title, f"the lead wrote: {text[:200]}"))
         escalation = None
         if decision.escalate and lead.owner is Owner.BOT and not lead.opted_out:
             escalation = await self._escalate(lead, decision)

@@ -26,6 +26,7 @@ from bot.conversation import AlreadyHandled, Conversation, EditRejected, today
 from bot.errors import UnknownLead
 from bot.jobs import JobQueue
 from bot.outbound import mask_phone
+from bot.slack_blocks import context_packet
 from bot.team import Move, TeamBoard
 
 USAGE = """`/jorge` commands:
@@ -37,13 +38,6 @@ USAGE = """`/jorge` commands:
 • `pause-all` · `resume-all` (approvers: the kill switch)"""
 
 _USER = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
-_QUESTIONS = {
-    "market": "area",
-    "price": "budget or price",
-    "bedrooms": "bedrooms",
-    "preapproved": "pre-approval",
-    "timeline": "timeline",
-}
 
 
 class Refused(Exception):
@@ -294,29 +288,9 @@ class Desk:
         member = self._find_member(args[1])
         note = " ".join(args[2:]) or "no note"
         await self._move(lead, member)
-        await self.conversation.note(lead.phone, self.context_packet(lead, giver, member, note))
+        title = f"*Handoff* from {giver.name} to <@{member.slack_user_id}>"
+        await self.conversation.note(lead.phone, context_packet(lead, title, note))
         return f"Handed {lead.phone} to {member.name}; the context packet is in the lead's thread."
-
-    @staticmethod
-    def context_packet(lead: Lead, giver: TeamMember, receiver: TeamMember, note: str) -> str:
-        known = lead.facts.known()
-        answers = ", ".join(f"{k}: {v}" for k, v in known.items()) or "none yet"
-        have_market = lead.market is not None
-        open_questions = [
-            label for key, label in _QUESTIONS.items() if not (have_market if key == "market" else key in known)
-        ]
-        personas = " → ".join(p.value for p in lead.persona_history) or "-"
-        return "\n".join(
-            [
-                f"*Handoff* from {giver.name} to <@{receiver.slack_user_id}>",
-                f"Summary: {lead.persona.value if lead.persona else 'lead'} in {lead.market or 'an unknown area'}, "
-                f"{lead.replies_sent} bot replies so far",
-                f"Qualification answers: {answers}",
-                f"Reason: {note}",
-                f"Open questions: {', '.join(open_questions) or 'none'}",
-                f"Persona history: {personas}",
-            ]
-        )
 
     async def _move(self, lead: Lead, member: TeamMember) -> None:
         await self.board.clear_claim(lead.phone)

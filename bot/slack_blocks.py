@@ -103,6 +103,31 @@ def decided_prompt(lead: Lead, escalation: Escalation, history: Sequence[Message
     return blocks
 
 
+_QUESTIONS = {"market": "area", "price": "budget or price", "bedrooms": "bedrooms", "preapproved": "pre-approval",
+              "timeline": "timeline"}  # fmt: skip
+
+
+def context_packet(lead: Lead, title: str, reason: str) -> str:
+    """What the next owner (a teammate or another persona) needs: summary, answers, reason, open
+    questions and persona history."""
+    known = lead.facts.known()
+    answers = ", ".join(f"{k}: {v}" for k, v in known.items()) or "none yet"
+    open_questions = [label for key, label in _QUESTIONS.items()
+                      if not (lead.market is not None if key == "market" else key in known)]  # fmt: skip
+    personas = " → ".join(p.value for p in lead.persona_history) or "-"
+    persona = lead.persona.value if lead.persona else "lead"
+    return "\n".join(
+        [
+            title,
+            f"Summary: {persona} in {lead.market or 'an unknown area'}, {lead.replies_sent} bot replies so far",
+            f"Qualification answers: {answers}",
+            f"Reason: {reason}",
+            f"Open questions: {', '.join(open_questions) or 'none'}",
+            f"Persona history: {personas}",
+        ]
+    )
+
+
 def assignment_message(lead: Lead, member: TeamMember, why: str, minutes: int) -> list[Block]:
     persona = lead.persona.value if lead.persona else "lead"
     return [

@@ -19,6 +19,7 @@ import time as clock
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from agents.assignment import Assignment, MemberState, Weights, choose
 from agents.team import TeamMember
@@ -41,6 +42,7 @@ return 1
 """
 MEASURES = ("open", "won", "lost", "last_assigned", "away", "commission_won", "claims", "claim_seconds")
 MISSES_BEFORE_JORGE = 2
+TEAM_ZONE = ZoneInfo("America/Los_Angeles")  # members' working hours are in the team's time zone
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class TeamBoard:
         self.redis = store.redis
         self.team = list(team)
         self.weights = weights or Weights()
+        self._hours = {m.slack_user_id: m.hours for m in self.team}
         self._reserve_script = self.redis.register_script(_RESERVE)
         self._release_script = self.redis.register_script(_RELEASE)
 
@@ -95,7 +98,10 @@ class TeamBoard:
         """Reserve a slot with the best eligible member; None when nobody has room."""
         excluded = list(exclude)
         for _ in range(len(self.team)):
-            assignment = choose(lead, await self.states(), self.weights, moment=moment, exclude=excluded)
+            assignment = choose(
+                lead, await self.states(), self.weights, moment=moment or datetime.now(TEAM_ZONE),
+                hours=self._hours, exclude=excluded,
+            )  # fmt: skip
             if assignment is None:
                 await self.redis.zadd(self._unassigned, {lead.phone: clock.time()}, nx=True)
                 return None

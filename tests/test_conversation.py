@@ -175,3 +175,25 @@ async def test_take_over_silences_the_bot(conversation: Conversation, store: Lea
     assert lead is not None and (lead.owner, lead.assigned_to) == (Owner.HUMAN, "Maria")
     quiet = await conversation.receive(PHONE, "thanks, also 3 bedrooms")
     assert quiet.reply is None and quiet.silenced == "a person owns this lead"
+
+
+async def test_a_persona_handoff_posts_a_context_packet_in_the_leads_thread(store: LeadStore) -> None:
+    from bot.notify import DryRunNotifier, Posted
+
+    class Threaded(DryRunNotifier):
+        async def prompt(self, lead, escalation, history):  # type: ignore[no-untyped-def]
+            await super().prompt(lead, escalation, history)
+            return Posted(channel="C1", ts="1700000000.000001")
+
+    notifier = Threaded()
+    config = load_config()
+    conversation = Conversation(
+        store, RuleBrain(build_overseer(config)), DryRunSender(echo=False), notifier=notifier
+    )
+    turn = await conversation.receive(PHONE, "Can Jorge call me about buying in Fontana?")
+    assert turn.escalation is not None
+    await conversation.approve(turn.escalation.id, "Jorge")
+    await conversation.receive(PHONE, "Also, has escrow opened on the other house yet?")
+    packets = [p["text"] for p in notifier.posts if p["kind"] == "thread" and "Persona handoff" in p["text"]]
+    assert packets and "buyer_specialist → transaction_coordinator" in packets[0]
+    assert "Open questions" in packets[0] and "Persona history" in packets[0]
