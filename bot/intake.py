@@ -29,9 +29,9 @@ class SmsIntake:
         # Enqueue even for a duplicate: the first attempt may have died before enqueueing.
         # The job id is the MessageSid, so the queue runs it once either way.
         job_id, defer = f"in:{event.sid}", self.window.total_seconds()
-        job = self.queue.prepare("process_lead", event.phone, job_id=job_id, defer=defer) if isinstance(
-            self.queue, ArqQueue
-        ) else None  # fmt: skip
+        job = None
+        if isinstance(self.queue, ArqQueue):  # the queue is on the same Redis: one round trip for both
+            job = self.queue.prepare("process_lead", event.phone, job_id=job_id, defer=defer)
         new = await self.conversation.record_inbound(
             event.phone, event.body, sid=event.sid, media=event.media, opt_out_type=event.opt_out_type, job=job
         )
