@@ -164,8 +164,8 @@ class LeadStore:
             pipe.expire(cap, 2 * 24 * 3600)
             if message.sid:
                 pipe.set(f"{self.prefix}:sid:{message.sid}", phone, ex=30 * 24 * 3600)
-                status_key = f"{self.lead_key(phone)}:status"
-                await self._set_status(keys=[status_key], args=[message.sid, message.status], client=pipe)
+                # Plain EVAL here: a registered script in a pipeline costs a SCRIPT EXISTS round trip.
+                pipe.eval(_SET_STATUS, 1, f"{self.lead_key(phone)}:status", message.sid, message.status)
             await pipe.execute()
 
     async def get_or_new(self, phone: str) -> Lead:
