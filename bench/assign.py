@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -32,6 +29,7 @@ from agents.team import TeamMember
 from agents.types import Facts, Language, Lead, Persona
 from bot.store import LeadStore
 from bot.team import TeamBoard
+from tests.support.redis_server import throwaway_redis
 
 MARKETS = ["rancho_cucamonga", "ontario", "fontana", "chino_hills", "upland"]
 
@@ -102,26 +100,8 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=50)
     args = parser.parse_args()
     url = os.environ.get("REDIS_URL")
-    server = None
-    workdir = None
-    if not url:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        workdir = tempfile.mkdtemp(prefix="jorge-bench-")
-        server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                   "--appendonly", "no", "--dir", workdir], stdout=subprocess.DEVNULL)  # fmt: skip
-        url = f"redis://127.0.0.1:{port}/0"
-        time.sleep(0.5)
-    try:
-        asyncio.run(run(url, args.assignments, args.members))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
-        if workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
-
+    with contextlib.nullcontext(url) if url else throwaway_redis() as redis_url:
+        asyncio.run(run(redis_url, args.assignments, args.members))
 
 if __name__ == "__main__":
     main()

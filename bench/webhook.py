@@ -35,9 +35,7 @@ import contextlib
 import math
 import multiprocessing
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -62,6 +60,7 @@ from twilio.request_validator import RequestValidator  # noqa: E402
 from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio  # noqa: E402
 from tests.support.processes import free_port  # noqa: E402
 from tests.support.product import FROM_NUMBER, Product, new_sid  # noqa: E402
+from tests.support.redis_server import throwaway_redis  # noqa: E402
 
 TEXT = "Hi, looking for a 3 bed in Fontana under 550k"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
@@ -177,34 +176,10 @@ def redis_server() -> Iterator[str]:
     if url:
         yield url
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        sys.exit("redis-server is not installed: install it (apt-get install redis-server) or set REDIS_URL")
-    workdir = tempfile.mkdtemp(prefix="jorge-bench-redis-")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for_port(port, process)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with throwaway_redis() as throwaway:
+        yield throwaway
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"redis-server exited with {process.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on port {port}")
 
 
 # --- the bare app -----------------------------------------------------------------------------

@@ -9,38 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from bot.store import LeadStore
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_twilio import FakeTwilio
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(url: str, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            SyncRedis.from_url(url).ping()
-            return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+from tests.support.redis_server import throwaway_redis
 
 
 @pytest.fixture(scope="session")
@@ -49,24 +27,10 @@ def redis_url() -> Iterator[str]:
     if url:
         yield url
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
+    if shutil.which("redis-server") is None:
         pytest.exit("redis-server is not installed: install it (apt-get install redis-server) or set REDIS_URL", 2)
-    workdir = tempfile.mkdtemp(prefix="jorge-redis-")
-    port = _free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        _wait_for(url)
+    with throwaway_redis() as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -4,18 +4,17 @@ talking to a fake Twilio REST server on 127.0.0.1. Webhooks are signed as Twilio
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from redis import Redis as SyncRedis
 
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.processes import free_port
 from tests.support.product import FROM_NUMBER, Product, new_sid
+from tests.support.redis_server import start_redis
 
 
 @pytest.fixture
@@ -221,27 +220,15 @@ def test_logs_hold_no_full_phone_number_or_message_body(product: Product) -> Non
 def test_redis_restarted_between_webhook_and_job_loses_no_inbound(twilio: FakeTwilio, tmp_path: Path) -> None:
     port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path),
-               "--appendonly", "yes", "--appendfsync", "always", "--save", ""]  # fmt: skip
-
-    def start_redis() -> subprocess.Popen[bytes]:
-        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                SyncRedis.from_url(url).ping()
-                return server
-            except Exception:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    server = start_redis()
+    durable = ("--appendonly", "yes", "--appendfsync", "always")
+    server = start_redis(port, str(tmp_path), *durable)
     product = Product(url, tmp_path, twilio).start_web()
     try:
         lead = phone()
         assert product.post_sms(lead, "Any condos in Ontario under 500k?").status_code == 200
         server.terminate()
         server.wait(10)
-        server = start_redis()  # the AOF brings back the stored text and its queued job
+        server = start_redis(port, str(tmp_path), *durable)  # the AOF brings back the text and its queued job
         product.start_worker()
         (sms,) = product.wait_for_sms(lead, seconds=20)
         assert "Ontario" in sms.body
