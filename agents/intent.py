@@ -173,6 +173,7 @@ CUES: Mapping[Persona, Cues] = {
             4,
         ),
         (r"\bthese\s+days\b|\b(?:this|last)\s+(?:year|quarter|month)\b|\bgoing\s+for\b", 2),
+        (r"\bgoing\s+rates?\b", 3),
         (r"\blately\b|\brecently\b", 1),
         (r"\bresales?\b|\brent\b[^.?!]{0,30}\b(?:get|go\s+for|fetch|bring)\b|\bwhat\s+(?:kind\s+of\s+)?rents?\b", 3),
         (r"\b(?:homes|houses|properties|condos|townhomes)\s+(?:sell|sold|go|went|going|selling)\s+for\b", 4),

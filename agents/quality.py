@@ -27,8 +27,13 @@ _GUARANTEE = re.compile(
     r"\bwill\s+(?:sell|appreciate|go\s+up)\s+(?:for\s+sure|fast|quickly)\b|\bgarantiz\w*|\bprometo\b|\bse\s+vender[aá]\s+seguro\b",
     re.IGNORECASE,
 )
-_FEE_WORD = re.compile(r"\bcommissions?\b|\bcomisi[oó]n\b|\blisting\s+fee\b|\bfees?\b|\bhonorarios\b", re.IGNORECASE)
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|por\s+ciento)|\$\s?\d", re.IGNORECASE)
+# A commission or fee *figure*: a percentage near a fee word, or a dollar amount named as a fee.
+_FEE_FIGURE = re.compile(
+    r"(?:commission|comisi[oó]n|fee|honorarios)[^.!?]{0,40}?\d+(?:\.\d+)?\s*(?:%|percent|por\s+ciento)"
+    r"|\d+(?:\.\d+)?\s*(?:%|percent|por\s+ciento)[^.!?]{0,40}?(?:commission|comisi[oó]n|fee|honorarios)"
+    r"|\$\s?[\d,.]+\s*k?\s+(?:flat\s+)?(?:fee|commission)",
+    re.IGNORECASE,
+)
 _PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 
@@ -45,7 +50,7 @@ def check_reply(text: str, *, lead_phone: str = "", allowed_contacts: Iterable[s
         problems.append(f"fair housing: steering language {match.group(0)!r}")
     if match := _GUARANTEE.search(text):
         problems.append(f"guarantee or promised outcome {match.group(0)!r}")
-    if _FEE_WORD.search(text) and _FIGURE.search(text):
+    if _FEE_FIGURE.search(text):
         problems.append("commission or fee figure")
     allowed = {c.lower() for c in allowed_contacts}
     allowed_numbers = {_digits(c) for c in allowed_contacts if re.search(r"\d{7}", re.sub(r"\D", "", c))}

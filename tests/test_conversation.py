@@ -187,9 +187,7 @@ async def test_a_persona_handoff_posts_a_context_packet_in_the_leads_thread(stor
 
     notifier = Threaded()
     config = load_config()
-    conversation = Conversation(
-        store, RuleBrain(build_overseer(config)), DryRunSender(echo=False), notifier=notifier
-    )
+    conversation = Conversation(store, RuleBrain(build_overseer(config)), DryRunSender(echo=False), notifier=notifier)
     turn = await conversation.receive(PHONE, "Can Jorge call me about buying in Fontana?")
     assert turn.escalation is not None
     await conversation.approve(turn.escalation.id, "Jorge")

@@ -103,3 +103,16 @@ def test_the_negotiation_expert_never_sends_on_its_own() -> None:
     decision = OVERSEER.decide(Lead(phone="+19095550001", facts=Facts(price=600_000)), "should we counter?")
     assert decision.persona is Persona.NEGOTIATION and decision.escalate
     assert decision.draft and decision.reply != decision.draft
+
+
+@pytest.mark.parametrize(
+    ("draft", "blocked"),
+    [
+        ("Jorge will go over his fees for a $1.1M home personally.", False),
+        ("Our listing fee is 2.5% of the price.", True),
+        ("We charge a $5,000 flat fee.", True),
+        ("Homes near $650k sold 3% above last year.", False),
+    ],
+)
+def test_fee_figures_are_blocked_but_prices_near_the_word_fee_are_not(draft: str, blocked: bool) -> None:
+    assert bool(check_reply(draft, lead_phone="+19095550001")) is blocked
