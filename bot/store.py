@@ -105,6 +105,14 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def _lead_or_new(phone: str, raw: dict[str, str]) -> Lead:
+    """A profile from its stored hash, or a new (unsaved) one for a first-time texter."""
+    if raw:
+        return Lead.model_validate({field: json.loads(value) for field, value in raw.items()})
+    stamp = now()
+    return Lead(phone=phone, created_at=stamp, updated_at=stamp)
+
+
 class LeadStore:
     def __init__(self, redis: Redis, *, prefix: str = "jorge", window: int = DEFAULT_WINDOW) -> None:
         self.redis = redis
@@ -137,12 +145,7 @@ class LeadStore:
             pipe.hgetall(self.lead_key(phone))
             pipe.lrange(self.messages_key(phone), -self.window, -1)
             raw, recent = await pipe.execute()
-        if raw:
-            lead = Lead.model_validate({field: json.loads(value) for field, value in raw.items()})
-        else:
-            stamp = now()
-            lead = Lead(phone=phone, created_at=stamp, updated_at=stamp)
-        return lead, [Message.model_validate_json(item) for item in recent]
+        return _lead_or_new(phone, raw), [Message.model_validate_json(item) for item in recent]
 
     async def send_limits(self, phone: str, day: str) -> tuple[bool, int]:
         """(kill switch on?, bot texts sent to this lead today), in one round trip."""
@@ -170,11 +173,7 @@ class LeadStore:
 
     async def get_or_new(self, phone: str) -> Lead:
         """The stored lead, or a new (unsaved) profile for a first-time texter."""
-        lead = await self.get(phone)
-        if lead is None:
-            stamp = now()
-            lead = Lead(phone=phone, created_at=stamp, updated_at=stamp)
-        return lead
+        return _lead_or_new(phone, await self.redis.hgetall(self.lead_key(phone)))
 
     async def save(self, lead: Lead) -> Lead:
         lead = lead.model_copy(update={"updated_at": now(), "created_at": lead.created_at or now()})
