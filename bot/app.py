@@ -1,4 +1,5 @@
-"""The web application: FastAPI with the Twilio webhooks, health, metrics and the JSON API."""
+"""The web application: the Twilio webhooks (plain ASGI, handlers/twilio.py) in front of FastAPI's
+Slack events, health, metrics and the JSON API."""
 
 from __future__ import annotations
 
@@ -18,12 +19,12 @@ from handlers.api import api_router
 from handlers.health import health_router
 from handlers.signatures import TwilioSignature
 from handlers.slack import slack_app, slack_router
-from handlers.twilio import twilio_router
+from handlers.twilio import TwilioWebhooks
 
 log = logging.getLogger("jorge.web")
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings) -> TwilioWebhooks:
     services = build(settings, sender=make_sender(settings))
     intake = SmsIntake(services.conversation, settings.jorge_coalesce_window)
     signature = TwilioSignature(settings.twilio_auth_token, settings.public_base_url)
@@ -47,7 +48,6 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="Jorge bot", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(health_router(services.redis, lambda: refresh_team(services.board)))
-    app.include_router(twilio_router(intake, signature))
     if services.slack is not None and settings.slack_signing_secret:
         desk = Desk(services.conversation, services.config, services.board, settings.jorge_followup_cadence)
         desks.append(desk)
@@ -57,4 +57,5 @@ def create_app(settings: Settings) -> FastAPI:
         log.info("Slack is not configured: approval prompts are printed (dry-run), /slack/events is off")
     if settings.jorge_api_token:
         app.include_router(api_router(services.store, settings.jorge_api_token))
-    return app
+    # Outermost: the webhooks are answered before FastAPI's per-request middleware runs.
+    return TwilioWebhooks(app, intake, signature)

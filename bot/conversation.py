@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from agents.brain import Brain, apply_decision
@@ -396,4 +397,12 @@ def _segments(pending: list[Message]) -> list[tuple[list[Message], Action | None
 
 
 def today(moment: datetime | None = None) -> str:
-    return (moment or now()).astimezone(TEAM_ZONE).strftime("%Y-%m-%d")
+    """The team's date (stats and daily caps are per team day)."""
+    return _team_day(int((moment or now()).timestamp()) // 3600)
+
+
+@lru_cache(maxsize=8)
+def _team_day(hour: int) -> str:
+    # The team's zone is a whole number of hours from UTC, so its date is the same for a whole UTC
+    # hour: worked out once an hour rather than on every webhook.
+    return datetime.fromtimestamp(hour * 3600, TEAM_ZONE).strftime("%Y-%m-%d")

@@ -15,6 +15,7 @@ from bot.metrics import DELIVERY, INBOUND
 from bot.outbound import mask_phone
 
 log = logging.getLogger("jorge.intake")
+STORED, DUPLICATES = INBOUND.labels(kind="new"), INBOUND.labels(kind="duplicate")
 
 
 class SmsIntake:
@@ -37,7 +38,7 @@ class SmsIntake:
         )
         if job is None:
             await self.queue.enqueue("process_lead", event.phone, job_id=job_id, defer=defer)
-        INBOUND.labels(kind="new" if new else "duplicate").inc()
+        (STORED if new else DUPLICATES).inc()
         log.info(
             "inbound %s from %s (%d chars, %d media)%s",
             event.sid, mask_phone(event.phone), len(event.body), len(event.media), "" if new else " duplicate",

@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 
 from agents.types import Lead, Message, Owner
+from bot.pipelining import BatchedScript
 
 DEFAULT_WINDOW = 12
 WEEK = 7 * 24 * 3600
@@ -119,7 +120,7 @@ class LeadStore:
         self.prefix = prefix
         self.window = window
         # Scripts go by SHA (EVALSHA), so the hot path does not resend their text each time.
-        self._record_inbound = redis.register_script(_RECORD_INBOUND)
+        self._record_inbound = BatchedScript(redis, _RECORD_INBOUND)
         self._set_status = redis.register_script(_SET_STATUS)
         self._unlock = redis.register_script(_UNLOCK)
 
@@ -205,7 +206,7 @@ class LeadStore:
         if job is not None:
             keys += [job.job_key, job.result_key, job.queue_key]
             args += [job.job_id, str(job.score_ms), str(job.expires_ms), job.payload]
-        return bool(await self._record_inbound(keys=keys, args=args))
+        return bool(await self._record_inbound(keys, args))
 
     async def pending(self, phone: str) -> list[Message]:
         raw = await self.redis.lrange(f"{self.lead_key(phone)}:pending", 0, -1)

@@ -2,24 +2,29 @@
 
 Signature first; then the form is read into a typed event, or refused with a clear 400.
 The answer to an inbound text is an empty TwiML <Response/>: the reply goes out from a job.
+
+The two webhooks are plain ASGI, in front of the FastAPI routes: they are the product's hot path
+(every text a lead sends, every delivery status), and FastAPI's request handling (matching every
+route, solving dependencies, Request and Response objects) cost more than the webhook's own work.
+Everything else (Slack, the JSON API, health) stays on FastAPI.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import TypeVar
-from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.events import DeliveryStatus, InboundSms
 from bot.intake import SmsIntake
 from bot.metrics import REJECTED
+from handlers.forms import Form, parse_form
 from handlers.signatures import TwilioSignature
 
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+EMPTY_TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response/>'
 MAX_BODY = 1600  # Twilio's own limit for one (concatenated) message
 MAX_MEDIA = 10
 MAX_FORM_BYTES = 64 * 1024
@@ -65,56 +70,104 @@ def status_from_form(form: Mapping[str, str]) -> DeliveryStatus:
     return DeliveryStatus(sid=sid, status=status, error_code=form.get("ErrorCode") or None)
 
 
-def _refuse(status: int, reason: str, message: str) -> JSONResponse:
-    REJECTED.labels(reason=reason).inc()
-    return JSONResponse({"error": message}, status_code=status)
+async def _read_body(receive: Receive) -> bytes | None:
+    """The request body, or None when it is larger than any Twilio webhook (or the caller left)."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_FORM_BYTES:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
-async def _read_form(request: Request) -> dict[str, str] | None:
-    """The form Twilio posted, or None when the body is not a readable url-encoded form.
-
-    Parsed with the standard library: Twilio sends small UTF-8 url-encoded bodies, and this is
-    several times cheaper on the webhook's hot path than a general multipart parser."""
-    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        return None
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
+def _read_form(content_type: str, body: bytes) -> Form | None:
+    """The form Twilio posted, or None when the body is not a readable url-encoded form."""
+    if not content_type.startswith("application/x-www-form-urlencoded"):
         return None
     try:
-        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
-    except (UnicodeDecodeError, ValueError):
+        return Form(parse_form(body.decode("utf-8")))
+    except UnicodeDecodeError:
         return None
 
 
-def twilio_router(intake: SmsIntake, signature: TwilioSignature) -> APIRouter:
-    router = APIRouter()
+async def _answer(send: Send, status: int, body: bytes = b"", content_type: bytes | None = None) -> None:
+    headers = [(b"content-length", str(len(body)).encode())]
+    if content_type is not None:
+        headers.append((b"content-type", content_type))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
-    async def signed_event(request: Request, parse: Callable[[Mapping[str, str]], E]) -> E | JSONResponse:
-        """The request's typed event, or the refusal: unreadable 400, bad signature 403, bad content 400."""
-        form = await _read_form(request)
+
+async def _refuse(send: Send, status: int, reason: str, message: str) -> None:
+    REJECTED.labels(reason=reason).inc()
+    await _answer(send, status, json.dumps({"error": message}).encode(), b"application/json")
+
+
+class TwilioWebhooks:
+    """The web app's outermost ASGI layer: answers POST /twilio/sms and /twilio/status itself and
+    passes every other request (and the lifespan) on to `app`."""
+
+    def __init__(self, app: ASGIApp, intake: SmsIntake, signature: TwilioSignature) -> None:
+        self.app = app
+        self.intake = intake
+        self.signature = signature
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path") if scope["type"] == "http" else None
+        if path == "/twilio/sms":
+            handler = self._sms
+        elif path == "/twilio/status":
+            handler = self._status
+        else:
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] != "POST":
+            await _answer(send, 405, b'{"detail":"Method Not Allowed"}', b"application/json")
+            return
+        await handler(scope, receive, send)
+
+    async def _sms(self, scope: Scope, receive: Receive, send: Send) -> None:
+        event = await self._signed_event(scope, receive, send, inbound_from_form)
+        if event is not None:
+            await self.intake.inbound(event)
+            await _answer(send, 200, EMPTY_TWIML, b"application/xml")
+
+    async def _status(self, scope: Scope, receive: Receive, send: Send) -> None:
+        event = await self._signed_event(scope, receive, send, status_from_form)
+        if event is not None:
+            await self.intake.status(event)
+            await _answer(send, 204)
+
+    async def _signed_event(
+        self, scope: Scope, receive: Receive, send: Send, parse: Callable[[Mapping[str, str]], E]
+    ) -> E | None:
+        """The request's typed event; else None, the refusal sent: unreadable 400, bad signature 403,
+        bad content 400."""
+        body = await _read_body(receive)
+        if body is None:
+            await _refuse(send, 400, "unreadable", f"expected a Twilio request of at most {MAX_FORM_BYTES} bytes")
+            return None
+        content_type, signature = "", None
+        for name, value in scope["headers"]:
+            if name == b"content-type":
+                content_type = value.decode("latin-1")
+            elif name == b"x-twilio-signature":
+                signature = value.decode("latin-1")
+        form = _read_form(content_type, body)
         if form is None:
-            return _refuse(400, "unreadable", "expected a form-encoded Twilio request")
-        if not signature.verify(request, form):
-            return _refuse(403, "signature", "invalid or missing X-Twilio-Signature")
+            await _refuse(send, 400, "unreadable", "expected a form-encoded Twilio request")
+            return None
+        if not self.signature.verify(scope, signature, form):
+            await _refuse(send, 403, "signature", "invalid or missing X-Twilio-Signature")
+            return None
         try:
             return parse(form)
         except BadWebhook as error:
-            return _refuse(400, "content", str(error))
-
-    @router.post("/twilio/sms")
-    async def sms(request: Request) -> Response:
-        event = await signed_event(request, inbound_from_form)
-        if isinstance(event, Response):
-            return event
-        await intake.inbound(event)
-        return Response(EMPTY_TWIML, media_type="application/xml")
-
-    @router.post("/twilio/status")
-    async def status(request: Request) -> Response:
-        event = await signed_event(request, status_from_form)
-        if isinstance(event, Response):
-            return event
-        await intake.status(event)
-        return Response(status_code=204)
-
-    return router
+            await _refuse(send, 400, "content", str(error))
+            return None
