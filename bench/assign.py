@@ -103,5 +103,6 @@ def main() -> None:
     with contextlib.nullcontext(url) if url else throwaway_redis() as redis_url:
         asyncio.run(run(redis_url, args.assignments, args.members))
 
+
 if __name__ == "__main__":
     main()

@@ -3,6 +3,7 @@
 JorgeError
 ├── ConfigError        a setting or the configuration file is wrong; start-up stops
 ├── UnknownLead        a command or API call names a lead we do not have
+├── StoreUnavailable   Redis could not be reached; nothing was stored (the webhook answers 503)
 └── DeliveryError      an outbound message could not be delivered
     ├── TemporaryDeliveryError   retry later (timeouts, 429, 5xx)
     └── PermanentDeliveryError   do not retry; record it on the lead for a person
@@ -19,6 +20,10 @@ class ConfigError(JorgeError):
 
 class UnknownLead(JorgeError):
     """No lead with that phone number."""
+
+
+class StoreUnavailable(JorgeError):
+    """Redis could not be reached or timed out; what was being stored was not."""
 
 
 class DeliveryError(JorgeError):

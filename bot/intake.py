@@ -8,7 +8,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from redis.exceptions import ConnectionError as RedisDown
+from redis.exceptions import TimeoutError as RedisTimeout
+
 from bot.conversation import Conversation
+from bot.errors import StoreUnavailable
 from bot.events import DeliveryStatus, InboundSms
 from bot.jobs import ArqQueue, JobQueue
 from bot.metrics import DELIVERY, INBOUND
@@ -33,9 +37,12 @@ class SmsIntake:
         job = None
         if isinstance(self.queue, ArqQueue):  # the queue is on the same Redis: one round trip for both
             job = self.queue.prepare("process_lead", event.phone, job_id=job_id, defer=defer)
-        new = await self.conversation.record_inbound(
-            event.phone, event.body, sid=event.sid, media=event.media, opt_out_type=event.opt_out_type, job=job
-        )
+        try:
+            new = await self.conversation.record_inbound(
+                event.phone, event.body, sid=event.sid, media=event.media, opt_out_type=event.opt_out_type, job=job
+            )
+        except (RedisDown, RedisTimeout) as error:
+            raise StoreUnavailable(f"inbound {event.sid} not stored: {error}") from error
         if job is None:
             await self.queue.enqueue("process_lead", event.phone, job_id=job_id, defer=defer)
         (STORED if new else DUPLICATES).inc()
@@ -47,7 +54,10 @@ class SmsIntake:
 
     async def status(self, event: DeliveryStatus) -> bool:
         DELIVERY.labels(status=event.status).inc()
-        known = await self.conversation.record_status(event.sid, event.status, event.error_code)
+        try:
+            known = await self.conversation.record_status(event.sid, event.status, event.error_code)
+        except (RedisDown, RedisTimeout) as error:
+            raise StoreUnavailable(f"status {event.status} for {event.sid} not stored: {error}") from error
         if not known:
             log.info("status %s for unknown message %s", event.status, event.sid)
         return known

@@ -34,7 +34,7 @@ class LoopBatchedHandler(logging.StreamHandler[TextIO]):
     def __init__(self, stream: TextIO) -> None:
         super().__init__(stream)
         self._lines: list[str] = []
-        self._scheduled = False
+        self._flush_on: asyncio.AbstractEventLoop | None = None  # the loop a flush is scheduled on
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -45,8 +45,8 @@ class LoopBatchedHandler(logging.StreamHandler[TextIO]):
                 loop = None
             if loop is None or record.levelno >= logging.WARNING:
                 self.flush()
-            elif not self._scheduled:
-                self._scheduled = True
+            elif self._flush_on is not loop:  # (a loop closed before its flush ran is not this one)
+                self._flush_on = loop
                 loop.call_soon(self._flush_soon, record)
         except Exception:
             self.handleError(record)
@@ -60,7 +60,7 @@ class LoopBatchedHandler(logging.StreamHandler[TextIO]):
     def flush(self) -> None:
         self.acquire()
         try:
-            self._scheduled = False
+            self._flush_on = None
             lines, self._lines = "".join(self._lines), []
             if lines:
                 self.stream.write(lines)

@@ -1,26 +1,29 @@
 """URL-encoded forms, as Twilio posts them, read on the webhook's hot path.
 
 `parse_form` gives what the standard library's `parse_qsl(text, keep_blank_values=True)` gives
-(percent escapes read as UTF-8, invalid bytes replaced, '+' a space), at a fraction of the cost:
-only fields that hold an escape are unescaped, a run of escapes in one step. A Twilio form is a
+(percent escapes read as UTF-8, invalid bytes replaced, '+' a space), at about half the cost:
+only fields that hold an escape are unescaped, by table. A Twilio form is a
 dozen short fields, and parse_qsl was the largest single cost of an inbound webhook.
 """
 
 from __future__ import annotations
 
-import re
+import string
 
-_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-
-
-def _unescape(run: re.Match[str]) -> str:
-    return bytes.fromhex(run.group().replace("%", "")).decode("utf-8", "replace")
+_HEX = {a + b: bytes([int(a + b, 16)]) for a in string.hexdigits for b in string.hexdigits}
 
 
 def _unquote(text: str) -> str:
     if "+" in text:
         text = text.replace("+", " ")
-    return _ESCAPES.sub(_unescape, text) if "%" in text else text
+    if "%" not in text:
+        return text
+    head, *escaped = text.split("%")
+    out = [head.encode()]
+    for part in escaped:
+        byte = _HEX.get(part[:2])
+        out += (byte, part[2:].encode()) if byte is not None else (b"%", part.encode())
+    return b"".join(out).decode("utf-8", "replace")
 
 
 def parse_form(text: str) -> list[tuple[str, str]]:

@@ -12,12 +12,14 @@ Everything else (Slack, the JSON API, health) stays on FastAPI.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bot.errors import StoreUnavailable
 from bot.events import DeliveryStatus, InboundSms
 from bot.intake import SmsIntake
 from bot.metrics import REJECTED
@@ -31,6 +33,7 @@ MAX_FORM_BYTES = 64 * 1024
 E = TypeVar("E", InboundSms, DeliveryStatus)
 _E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 _SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
+log = logging.getLogger("jorge.webhooks")
 
 
 class BadWebhook(ValueError):
@@ -109,6 +112,13 @@ async def _refuse(send: Send, status: int, reason: str, message: str) -> None:
     await _answer(send, status, json.dumps({"error": message}).encode(), b"application/json")
 
 
+async def _unavailable(send: Send, error: StoreUnavailable) -> None:
+    """Nothing was stored: a 503 makes Twilio record the webhook as failed (and try the fallback
+    URL, if one is set) instead of the text being taken and lost."""
+    log.error("%s", error)
+    await _refuse(send, 503, "unavailable", "the message could not be stored just now; nothing was kept")
+
+
 class TwilioWebhooks:
     """The web app's outermost ASGI layer: answers POST /twilio/sms and /twilio/status itself and
     passes every other request (and the lifespan) on to `app`."""
@@ -134,15 +144,25 @@ class TwilioWebhooks:
 
     async def _sms(self, scope: Scope, receive: Receive, send: Send) -> None:
         event = await self._signed_event(scope, receive, send, inbound_from_form)
-        if event is not None:
+        if event is None:
+            return
+        try:
             await self.intake.inbound(event)
-            await _answer(send, 200, EMPTY_TWIML, b"application/xml")
+        except StoreUnavailable as error:
+            await _unavailable(send, error)
+            return
+        await _answer(send, 200, EMPTY_TWIML, b"application/xml")
 
     async def _status(self, scope: Scope, receive: Receive, send: Send) -> None:
         event = await self._signed_event(scope, receive, send, status_from_form)
-        if event is not None:
+        if event is None:
+            return
+        try:
             await self.intake.status(event)
-            await _answer(send, 204)
+        except StoreUnavailable as error:
+            await _unavailable(send, error)
+            return
+        await _answer(send, 204)
 
     async def _signed_event(
         self, scope: Scope, receive: Receive, send: Send, parse: Callable[[Mapping[str, str]], E]

@@ -224,15 +224,23 @@ def test_redis_restarted_between_webhook_and_job_loses_no_inbound(twilio: FakeTw
     server = start_redis(port, str(tmp_path), *durable)
     product = Product(url, tmp_path, twilio).start_web()
     try:
-        lead = phone()
+        lead, later = phone(), phone()
         assert product.post_sms(lead, "Any condos in Ontario under 500k?").status_code == 200
         server.terminate()
         server.wait(10)
+        # Redis down: the webhook says so (Twilio records the failure) rather than taking the text.
+        sid = new_sid()
+        down = product.post_sms(later, "Still looking in Fontana", sid=sid)
+        assert down.status_code == 503 and "could not be stored" in down.json()["error"]
         server = start_redis(port, str(tmp_path), *durable)  # the AOF brings back the text and its queued job
+        assert product.lead(later).status_code == 404  # nothing half-written while it was down
+        # Sent again once Redis is back (a new connection, the script cache empty): stored and answered.
+        assert product.post_sms(later, "Still looking in Fontana", sid=sid).status_code == 200
         product.start_worker()
         (sms,) = product.wait_for_sms(lead, seconds=20)
         assert "Ontario" in sms.body
         assert product.lead_json(lead)["messages"][0]["body"] == "Any condos in Ontario under 500k?"
+        assert len(product.wait_for_sms(later, seconds=20)) == 1
     finally:
         product.stop()
         server.terminate()
