@@ -55,8 +55,9 @@ if new == 1 then
   redis.call('ZADD', KEYS[4], ARGV[3], ARGV[5])
   redis.call('HSETNX', KEYS[5], 'phone', ARGV[6])
   redis.call('HSETNX', KEYS[5], 'created_at', ARGV[7])
-  redis.call('HINCRBY', KEYS[6], 'inbound', 1)
-  redis.call('EXPIRE', KEYS[6], 3456000)
+  if redis.call('HINCRBY', KEYS[6], 'inbound', 1) == 1 then
+    redis.call('EXPIRE', KEYS[6], 3456000)
+  end
 end
 if #KEYS == 9 and redis.call('EXISTS', KEYS[7], KEYS[8]) == 0 then
   redis.call('PSETEX', KEYS[7], ARGV[10], ARGV[11])

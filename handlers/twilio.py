@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -27,6 +27,8 @@ from handlers.forms import Form, parse_form
 from handlers.signatures import TwilioSignature
 
 EMPTY_TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response/>'
+_TWIML = (200, EMPTY_TWIML, b"application/xml")
+_NO_CONTENT = (204, b"", None)
 MAX_BODY = 1600  # Twilio's own limit for one (concatenated) message
 MAX_MEDIA = 10
 MAX_FORM_BYTES = 64 * 1024
@@ -131,44 +133,40 @@ class TwilioWebhooks:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path") if scope["type"] == "http" else None
         if path == "/twilio/sms":
-            handler = self._sms
+            await self._webhook(scope, receive, send, inbound_from_form, self.intake.inbound, _TWIML)
         elif path == "/twilio/status":
-            handler = self._status
+            await self._webhook(scope, receive, send, status_from_form, self.intake.status, _NO_CONTENT)
         else:
             await self.app(scope, receive, send)
-            return
+
+    async def _webhook(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        parse: Callable[[Mapping[str, str]], E],
+        store: Callable[[E], Awaitable[object]],
+        answer: tuple[int, bytes, bytes | None],
+    ) -> None:
+        """Signed, readable, well-formed and stored, or refused: wrong method 405, unreadable 400, bad
+        signature 403, bad content 400, Redis unreachable 503."""
         if scope["method"] != "POST":
             await _answer(send, 405, b'{"detail":"Method Not Allowed"}', b"application/json")
             return
-        await handler(scope, receive, send)
-
-    async def _sms(self, scope: Scope, receive: Receive, send: Send) -> None:
-        event = await self._signed_event(scope, receive, send, inbound_from_form)
+        event = await self._signed_event(scope, receive, send, parse)
         if event is None:
             return
         try:
-            await self.intake.inbound(event)
+            await store(event)
         except StoreUnavailable as error:
             await _unavailable(send, error)
             return
-        await _answer(send, 200, EMPTY_TWIML, b"application/xml")
-
-    async def _status(self, scope: Scope, receive: Receive, send: Send) -> None:
-        event = await self._signed_event(scope, receive, send, status_from_form)
-        if event is None:
-            return
-        try:
-            await self.intake.status(event)
-        except StoreUnavailable as error:
-            await _unavailable(send, error)
-            return
-        await _answer(send, 204)
+        await _answer(send, *answer)
 
     async def _signed_event(
         self, scope: Scope, receive: Receive, send: Send, parse: Callable[[Mapping[str, str]], E]
     ) -> E | None:
-        """The request's typed event; else None, the refusal sent: unreadable 400, bad signature 403,
-        bad content 400."""
+        """The request's typed event; else None, the refusal sent."""
         body = await _read_body(receive)
         if body is None:
             await _refuse(send, 400, "unreadable", f"expected a Twilio request of at most {MAX_FORM_BYTES} bytes")

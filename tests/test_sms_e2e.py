@@ -85,10 +85,13 @@ def test_bad_input_gets_a_clear_400_and_changes_nothing(product: Product, params
 
 
 def test_a_body_that_is_not_a_form_is_refused(product: Product) -> None:
-    response = httpx.post(
-        product.base_url + "/twilio/sms", content=b"\xff\xfe{}", headers={"Content-Type": "text/plain"}
-    )
+    url = product.base_url + "/twilio/sms"
+    response = httpx.post(url, content=b"\xff\xfe{}", headers={"Content-Type": "text/plain"})
     assert response.status_code == 400
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert httpx.post(url, content=b"Body=" + b"x" * 70_000, headers=form).status_code == 400  # over 64 KB
+    assert httpx.post(url, content=b"From=%2B1&Body=\xe9t\xe9", headers=form).status_code == 400  # not UTF-8
+    assert httpx.get(url).status_code == 405
 
 
 def test_odd_encodings_are_stored_not_crashed_on(product: Product) -> None:
