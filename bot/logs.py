@@ -71,7 +71,7 @@ class LoopBatchedHandler(logging.StreamHandler[TextIO]):
 
 def configure_logging(level: str = "INFO") -> None:
     # JsonFormatter writes none of these; not gathering them for every record is the logging
-    # HOWTO's own advice ("Optimization") and a tenth of a webhook's cost.
+    # HOWTO's own advice ("Optimization"): every inbound webhook logs a line.
     logging._srcfile = None  # the caller's file and line
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = LoopBatchedHandler(sys.stderr)
