@@ -12,20 +12,18 @@ import json
 import re
 import secrets
 import shlex
-import statistics
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from agents.facts import extract_price
 from agents.team import TeamMember
-from agents.tokens import PRICES
-from agents.tokens import Usage as TokenUsage
 from agents.types import Lead, Owner
 from bot.config import Config
 from bot.conversation import AlreadyHandled, Conversation, EditRejected, today
 from bot.errors import UnknownLead
 from bot.jobs import JobQueue
 from bot.outbound import mask_phone
+from bot.reports import day_stats, lead_line, workload
 from bot.slack_blocks import context_packet
 from bot.team import Move, TeamBoard
 
@@ -62,13 +60,6 @@ def normalise_phone(text: str) -> str | None:
     if len(digits) == 11 and digits.startswith("1"):
         return "+" + digits
     return None
-
-
-def _median(values: list[float]) -> str:
-    if not values:
-        return "-"
-    seconds = statistics.median(values)
-    return f"{seconds:.0f}s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 class Desk:
@@ -216,14 +207,6 @@ class Desk:
                 leads.append(lead)
         return leads
 
-    @staticmethod
-    def _line(lead: Lead) -> str:
-        owner = lead.assigned_to or "unassigned"
-        priority = lead.priority.label if lead.priority else "-"
-        persona = lead.persona.value if lead.persona else "-"
-        flags = " (opted out)" if lead.opted_out else " (paused)" if lead.paused else ""
-        return f"• {lead.phone} · {persona} · {lead.market or '-'} · {priority} · {owner} · {lead.owner.value}{flags}"
-
     async def _cmd_leads(self, user_id: str, args: list[str]) -> str:
         which = args[0].lower() if args else "all"
         member = self._team_member(user_id)
@@ -238,13 +221,13 @@ class Desk:
         chosen = [lead for lead in await self._leads() if filters[which](lead)][:15]
         if not chosen:
             return f"No {which} leads."
-        return f"*Leads ({which})*\n" + "\n".join(self._line(lead) for lead in chosen)
+        return f"*Leads ({which})*\n" + "\n".join(lead_line(lead) for lead in chosen)
 
     async def _cmd_lead(self, user_id: str, args: list[str]) -> str:
         self._need(args, 1, "lead <phone>")
         lead = await self._lead(args[0])
         facts = ", ".join(f"{k}: {v}" for k, v in lead.facts.known().items()) or "none yet"
-        lines = [f"*{lead.name or lead.phone}*", self._line(lead), f"Facts: {facts}"]
+        lines = [f"*{lead.name or lead.phone}*", lead_line(lead), f"Facts: {facts}"]
         for message in (await self.store.recent(lead.phone, 5))[-5:]:
             who = "Lead" if message.direction == "in" else "Us"
             lines.append(f"> *{who}:* {message.body}")
@@ -377,55 +360,10 @@ class Desk:
         return f"Sent to {lead.phone}. The bot stays quiet for this lead until `/jorge resume {lead.phone}`."
 
     async def _cmd_workload(self, user_id: str, args: list[str]) -> str:
-        pending = await self.store.redis.zcard(f"{self.store.prefix}:pending-approvals")
-        lines = ["*Workload* (open leads / capacity · won/lost · commission won · avg time to claim)"]
-        for state in await self.board.states():
-            member = state.member
-            numbers = await self.board.numbers(member)
-            claims = numbers.get("claims", 0)
-            to_claim = _median([numbers.get("claim_seconds", 0) / claims]) if claims else "-"
-            extra = f" · {pending} pending approvals" if member.approver else ""
-            away = " (away)" if state.away else ""
-            lines.append(
-                f"• {member.name}{away}: {state.open_leads}/{member.capacity} · {state.won}/{state.lost} · "
-                f"${int(numbers.get('commission_won', 0)):,} · {to_claim}{extra}"
-            )
-        waiting = len(await self.board.unassigned())
-        if waiting:
-            lines.append(f"• {waiting} lead(s) waiting for room")
-        return "\n".join(lines)
+        return await workload(self.store, self.board)
 
     async def _cmd_stats(self, user_id: str, args: list[str]) -> str:
-        counters, timings = await self.store.day_stats(today())
-        return "\n".join(
-            [
-                f"*Today* ({today()})",
-                f"• inbound texts: {counters.get('inbound', 0)}",
-                f"• bot replies: {counters.get('replies', 0)}",
-                f"• escalations: {counters.get('escalations', 0)}",
-                f"• median first response: {_median(timings['first_response'])}",
-                f"• median approval time: {_median(timings['approval'])}",
-                self._claude_line(counters),
-                await self._persona_line(),
-            ]
-        )
-
-    async def _persona_line(self) -> str:
-        parts = []
-        for persona in ("buyer_specialist", "listing_specialist", "market_analyst", "negotiation_expert",
-                        "transaction_coordinator"):  # fmt: skip
-            numbers = await self.board.persona_numbers(persona)
-            if numbers:
-                parts.append(f"{persona} {numbers.get('won', 0)}/{numbers.get('lost', 0)}")
-        return "• won/lost by persona: " + (", ".join(parts) or "none yet")
-
-    @staticmethod
-    def _claude_line(counters: dict[str, int]) -> str:
-        tokens = {kind: counters.get(f"tokens_{kind}", 0) for kind in PRICES}
-        if not any(tokens.values()):
-            return "• Claude: not used today (rule brain)"
-        spent = ", ".join(f"{kind.replace('_', ' ')} {count:,}" for kind, count in tokens.items())
-        return f"• Claude tokens: {spent} (about ${TokenUsage.cost(tokens):.2f})"
+        return await day_stats(self.store, self.board, today())
 
     async def _cmd_followups(self, user_id: str, args: list[str]) -> str:
         self._need(args, 1, "followups <lead>")
