@@ -71,6 +71,110 @@ _SPOKEN = re.compile(
 )
 _TENS = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6, "seventy": 7, "eighty": 8, "ninety": 9}
 
+# Prices in words: "pre approved for six fifty", "half a million", "medio millón",
+# "un millón doscientos mil", "cuatrocientos cincuenta mil". Only read when no figure is written.
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_ES_UNITS = {"un": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+             "nueve": 9}  # fmt: skip
+_ES_TENS = {"veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70,
+            "ochenta": 80, "noventa": 90}  # fmt: skip
+_ES_HUNDREDS = {"cien": 100, "ciento": 100, "doscientos": 200, "trescientos": 300, "cuatrocientos": 400,
+                "quinientos": 500, "seiscientos": 600, "setecientos": 700, "ochocientos": 800, "novecientos": 900}  # fmt: skip
+
+
+def _alternatives(words: dict[str, int]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_EN_SPOKEN = re.compile(
+    rf"\b(?P<lead>{_alternatives(_UNITS)})\s+(?:(?P<hundred>hundred)(?:\s+(?:and\s+)?(?P<htens>{'|'.join(_TENS)}))?"
+    rf"(?:[\s-]+(?P<hunits>{_alternatives(_UNITS)}))?\s+(?:thousand|k|grand)\b"
+    rf"|(?P<tens>{'|'.join(_TENS)})(?:[\s-]+(?P<five>five))?\b)"
+)
+_EN_MILLION = re.compile(
+    r"\bhalf\s+a\s+mil(?:lion)?\b"
+    rf"|\b(?:a|one)\s+million(?:(?P<half>\s+and\s+a\s+half)|\s+(?P<hundreds>{_alternatives(_UNITS)})\b(?!\s+(?:hundred|thousand)))?"
+    rf"|\b(?P<whole>{_alternatives(_UNITS)})\s+point\s+(?P<tenths>{_alternatives(_UNITS)})(?:\s+(?:million|mil|m)\b)?"
+)
+
+
+def _es_thousands(group: str) -> str:
+    """'cuatrocientos cincuenta y cinco mil': hundreds, tens and units of thousands, as named groups."""
+    return (
+        rf"(?P<{group}h>{_alternatives(_ES_HUNDREDS)})(?:\s+(?P<{group}t>{_alternatives(_ES_TENS)}))?"
+        rf"(?:\s+y\s+(?P<{group}u>{_alternatives(_ES_UNITS)}))?\s+mil\b"
+    )
+
+
+_ES_SPOKEN = re.compile(
+    r"\bmedio\s+mill[oó]n\b"
+    rf"|\b(?P<m>{_alternatives(_ES_UNITS)})\s+mill(?:ones|[oó]n)\b(?P<half>\s+y\s+medio)?(?:\s+{_es_thousands('a')})?"
+    rf"|\b{_es_thousands('b')}"
+)
+# Words just before a spelled-out amount that make it a budget or a price: "thanks a million",
+# "meet at six thirty" and "un millón de gracias" are not.
+_EN_CONTEXT = re.compile(
+    r"(?:(?:approved|qualified)\s+(?:for|up\s+to)|budget(?:\s+is|\s+of)?|up\s+to|under|below|max(?:imum)?|around|"
+    r"about|asking|worth|sell\s+(?:it\s+)?for|list\s+(?:it\s+)?for|afford|spend|pay|offer(?:ed)?|go|get)\s*\$?$"
+)
+_ES_CONTEXT = re.compile(
+    r"(?:hasta|presupuesto(?:\s+es)?(?:\s+de)?|como|unos|de|por|en|menos\s+de|m[aá]ximo|"
+    r"aprobad[oa]s?\s+(?:por|para|hasta)|vale|pagar|gastar)\s*\$?$"
+)
+
+
+def _after(context: re.Pattern[str], text: str, start: int) -> bool:
+    return bool(context.search(text[max(0, start - 40) : start].rstrip()))
+
+
+def _spelled_price(text: str) -> int | None:
+    """A budget or price written in words, or None."""
+    for match in _ES_SPOKEN.finditer(text):
+        millions = match.group("m") or match.group(0).startswith("medio")
+        if _NOT_PRICE_BEFORE.search(text[max(0, match.start() - 60) : match.start()]):
+            continue
+        if millions and not _after(_ES_CONTEXT, text, match.start()):
+            continue
+        if match.group(0).startswith("medio"):
+            return 500_000
+        if match.group("m"):
+            value = _ES_UNITS[match.group("m")] * 1_000_000 + (500_000 if match.group("half") else 0)
+            return value + _thousands_value(match, "a")
+        return _thousands_value(match, "b")
+    for match in _EN_MILLION.finditer(text):
+        if not _after(_EN_CONTEXT, text, match.start()):
+            continue
+        if match.group(0).startswith("half"):
+            return 500_000
+        if match.group("whole"):  # "one point one": millions, the way people say a price
+            return _UNITS[match.group("whole")] * 1_000_000 + _UNITS[match.group("tenths")] * 100_000
+        extra = (
+            500_000
+            if match.group("half")
+            else _UNITS[match.group("hundreds")] * 100_000
+            if match.group("hundreds")
+            else 0
+        )
+        return 1_000_000 + extra
+    for match in _EN_SPOKEN.finditer(text):
+        if not _after(_EN_CONTEXT, text, match.start()):
+            continue
+        lead = _UNITS[match.group("lead")]
+        if match.group("hundred"):
+            tens = _TENS[match.group("htens")] if match.group("htens") else 0
+            units = _UNITS[match.group("hunits")] if match.group("hunits") else 0
+            return (lead * 100 + tens * 10 + units) * 1_000
+        return lead * 100_000 + _TENS[match.group("tens")] * 10_000 + (5_000 if match.group("five") else 0)
+    return None
+
+
+def _thousands_value(match: re.Match[str], group: str) -> int:
+    hundreds, tens, units = match.group(f"{group}h"), match.group(f"{group}t"), match.group(f"{group}u")
+    if hundreds is None:
+        return 0
+    return (_ES_HUNDREDS[hundreds] + (_ES_TENS[tens] if tens else 0) + (_ES_UNITS[units] if units else 0)) * 1_000
+
+
 MIN_PRICE = 50_000
 MAX_PRICE = 60_000_000
 
@@ -137,7 +241,7 @@ def extract_price(text: str) -> int | None:
         return (
             int(spoken.group(1)) * 100_000 + _TENS[spoken.group(2).lower()] * 10_000 + (5_000 if spoken.group(3) else 0)
         )
-    return None
+    return _spelled_price(text)
 
 
 _BEDROOMS = re.compile(

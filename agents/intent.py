@@ -14,6 +14,15 @@ from agents.types import Persona
 
 Cues = tuple[tuple[re.Pattern[str], int], ...]
 
+# "What do you charge", "how much of my sale price do you keep", "your cut": a seller asking about
+# the fee (also a negotiation reason in agents/policy.py).
+FEE_QUESTION = (
+    r"\bhow\s+much\s+(?:[\w']+\s+){0,5}?do\s+(?:you|u|y'?all)(?:\s+guys)?\s+(?:charge|take|get|make|keep)\b"
+    r"|\bwhat\s+(?:do|would)\s+(?:you|u|y'?all)(?:\s+guys)?\s+(?:keep|take|charge)\b|\b(?:your|ur)\s+(?:cut|percentage)\b"
+    r"|\bnormal\s+(?:rate|commission|fee|percentage)\b|\b\d(?:\.\d+)?\s*%\s+(?:instead|rather)\b"
+    r"|\b(?:do|go|work)\s+(?:it\s+)?(?:for\s+)?\d(?:\.\d+)?\s*%(?!\s*(?:down|of\s+(?:the\s+)?(?:price|down)|over|under|above|below|interest|apr))"
+)
+
 
 def _cues(*pairs: tuple[str, int]) -> Cues:
     # Lowercase patterns on lowercased text: several times faster than IGNORECASE.
@@ -107,7 +116,7 @@ CUES: Mapping[Persona, Cues] = {
             3,
         ),
         (
-            r"\blist(?:ing)?\s+(?:my|our|the|this|it|a)\s+(?:house|home|condo|place|property|townhouse|townhome)\b|\blist(?:ing)?\s+(?:my|our|it)\b|\b(?:want|ready|plan(?:ning)?|hoping|going)\s+to\s+list\b|\b(?:my|our)\s+listing\b|\blist\s+(?:it|with\s+(?:you|jorge))\b|\bready\s+to\s+list\b|\blist\s+(?:it\s+)?(?:at|for)\b|\bthinking\s+(?:of\s+|about\s+)?list(?:ing)?\b|\blisting\s+(?:agreement|agent|appointment)\b|\bput\s+(?:it|my|our)\b[^.?!]{0,20}\bon\s+the\s+market\b",
+            r"\blist(?:ing)?\s+(?:my|our|the|this|it|a)\s+(?:[\w-]+\s+){0,2}(?:house|home|condo|place|property|townhouse|townhome)\b|\blist(?:ing)?\s+(?:my|our|it)\b|\b(?:want|ready|plan(?:ning)?|hoping|going)\s+to\s+list\b|\b(?:my|our)\s+listing\b|\blist\s+(?:it|with\s+(?:you|jorge))\b|\bready\s+to\s+list\b|\blist\s+(?:it\s+)?(?:at|for)\b|\bthinking\s+(?:of\s+|about\s+)?list(?:ing)?\b|\blisting\s+(?:agreement|agent|appointment)\b|\bput\s+(?:it|my|our)\b[^.?!]{0,20}\bon\s+the\s+market\b",
             4,
         ),
         (
@@ -138,12 +147,32 @@ CUES: Mapping[Persona, Cues] = {
             r"\bdisclos(?:e|ure|ures)\b|\btenants?\b|\bsellers?\s+(?:disclosure|net\s+sheet)\b|\bnet\s+sheet\b|\bmy\s+equity\b",
             2,
         ),
+        # A seller's own words: what their place could fetch, when to list, a listing with no showings.
+        (
+            r"\b(?:my|our)\s+(?:[\w-]+\s+){0,3}(?:place|house|home|condo|property|townhouse|townhome)\b[^.?!]{0,40}\b(?:could|would|should|might|will|can)\s+(?:get|fetch|bring|go\s+for|sell\s+for)\b|\bhoping\s+(?:for|to\s+get)\s+(?:around\s+|about\s+)?\$?\d|\b(?:best|right|good|ideal)\s+time\s+to\s+list\b|\bwhen\s+(?:should|do|can)\s+(?:we|i)\s+list\b|\bhow\s+(?:fast|soon|quickly)\s+(?:could|can|would|will)\s+(?:we|i|you)\s+(?:list|sell)\b|\binherit(?:ed|ing)?\b|\bleft\s+(?:me|us)\s+(?:her|his|their|the)\s+(?:house|home|place|condo|property)\b",
+            4,
+        ),
+        (r"\bwhat'?s\s+it\s+worth\b|\bwhat\s+is\s+it\s+worth\b", 2),
+        (
+            r"\bshowings?\s+(?:on|at|of|for)\s+(?:our|my)\s+(?:house|home|place|condo|property|listing)\b|\b(?:not\s+(?:one|a\s+single|any)|0)\s+(?:single\s+)?(?:offers?|showings?)\b",
+            4,
+        ),
+        (FEE_QUESTION, 2),
         (
             r"\b(?:my|our)\s+(?:house|home|condo|townhouse|townhome|property|place)\b|\bmi\s+casa\b|\bnuestra\s+casa\b",
             1,
         ),
     ),
     Persona.MARKET: _cues(
+        # Small talk about the market: whether to buy now or wait, how hot it is, how long homes sit.
+        (
+            r"\b(?:good|bad|dumb|smart|right|wrong|best|worst|terrible|great)\s+time\s+to\s+(?:buy|sell|invest)\b|\bshould\s+(?:i|we)\s+(?:just\s+)?(?:wait|hold\s+off)\b|\bwait\s+(?:to\s+buy|until\s+(?:prices|rates))\b",
+            4,
+        ),
+        (
+            r"\b(?:houses|homes|prices|market|things|properties|condos)\s+(?:still\s+)?(?:going\s+crazy|crazy|hot|on\s+fire|cooling(?:\s+off)?|slowing(?:\s+down)?|flying\s+off)\b|\b(?:homes|houses|listings|properties)\s+(?:\w+\s+){0,2}(?:sitting|lasting)\b|\bhow\s+(?:many\s+days|long)\s+(?:are|do)\s+(?:homes|houses|listings|properties)\b",
+            4,
+        ),
         (
             r"\b(?:how(?:'s|\s+is)|what(?:'s|\s+is))\s+the\s+(?:housing\s+|real\s+estate\s+|local\s+)?market\b|\b(?:housing|real\s+estate|local)\s+market\b|\bthe\s+market\s+(?:in|like|doing|right\s+now|now|today|this|going)\b|\bmarket\s+(?:update|report|trends?|conditions|forecast)\b|\bmercado\b",
             4,
@@ -188,6 +217,12 @@ CUES: Mapping[Persona, Cues] = {
         (r"\bcompared\s+to\b|\bvs\.?\b|\bversus\b|\bbetter\s+(?:value|investment|area)\b", 1),
     ),
     Persona.BUYER: _cues(
+        # A renter asking whether they can buy is a buyer, whatever their rent is.
+        (
+            r"\bafford\b|\b(?:tired\s+of|done|instead\s+of)\s+(?:paying\s+)?rent(?:ing)?\b|\bpaying\s+\$?[\d,]+k?\s+(?:a\s+month\s+)?(?:in\s+)?rent\b|\bdejar\s+de\s+rentar\b|\bpagando\s+renta\b",
+            3,
+        ),
+        (r"\b(?:looking|lookin|need|want|searching)\s+(?:for\s+)?(?:an?\s+)?\d\s*(?:br|bd|bed|bdrm|bedroom)", 3),
         # A deal that fell through sends a buyer back to shopping, not to the coordinator.
         (r"\b(?:cancel(?:led|ed)?|fell\s+out\s+of|lost)\s+(?:our\s+|the\s+|my\s+)?(?:last\s+|previous\s+)?escrow\b", 3),
         (r"\b(?:spend|pay)\s+(?:more\s+than|over|up\s+to)\b|\bno\s+more\s+than\b|\baround\s+\$?\d", 1),

@@ -21,6 +21,7 @@ _SPANISH = frozenset(
     millon millón dinero pago enganche credito crédito vecindario zona escuelas barrio nueva nuevo
     ustedes usted estoy estamos somos fue sera será seria sería le lo nos se si sí aún todavia
     todavía vale valor cuesta molesto enojado decepcionado frustrado nadie nunca
+    mensajes mensaje manden mande envien envíen escriban escriba dejen textos llamen gente
     """.split()
 )
 _ENGLISH = frozenset(

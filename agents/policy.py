@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from agents.intent import FEE_QUESTION
 from agents.types import Reason
 
 HIGH_VALUE_PRICE = 1_000_000
@@ -29,13 +30,15 @@ HUMAN_REQUESTED = _any(
     r"\b(?:phone|quick|video|zoom)\s+call\b|\b(?:hop|jump|get)\s+on\s+a\s+call\b|\b(?:set\s+up|schedule|book)\s+a\s+(?:call|meeting|consultation|time\s+to\s+talk)\b",
     r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|jorge|he|an\s+agent)\s+(?:please\s+)?(?:call|phone|ring|contact|reach)\b",
     r"\b(?:have|get)\s+(?:someone|somebody|jorge|an\s+agent|a\s+person)\s+(?:to\s+)?(?:call|contact|reach|text)\b",
-    r"\bjorge\b[^.?!]{0,30}\b(?:call|contact|reach\s+out|meet|talk|speak|get\s+back)\b",
+    r"\bjorge\b[^.?!]{0,30}\b(?:call|contact|reach\s+out|meet|talk|speak|get\s+back|visit)\b|\b(?:you|jorge|someone|somebody|he|an?\s+agent)\s+(?:\w+\s+)?(?:swing|drop|stop|come)\s+(?:by|over|out)\b",
+    r"\b(?:your|ur|jorge'?s|his|a)\s+(?:real|actual|personal|direct)\s+(?:number|phone|cell|line)\b|\bhear\s+(?:a\s+)?(?:real\s+)?(?:voice|human|person)\b",
     r"\b(?:call|contact|meet|see|talk\s+to|speak\s+to|reach)\s+jorge\b",
     r"\bmeeting\b|\bmeet\s+(?:up|in\s+person|with\s+you|you|jorge|at\s+(?:your|the)\s+office)\b|\bin[- ]person\b|\bsit\s+down\s+with\b|\bconsultation\b",
     r"\bhablar\s+con\b|\bll[aá]m(?:e|a|en)me\b|\bll[aá]menos\b|\b(?:me|nos)\s+(?:puede|pueden|podr[ií]a|podr[ií]an)\s+llamar\b|\bllamada\b|\breuni[oó]n\b|\breunirnos\b|\bcita\s+con\b|\bpersona\s+real\b|\beres\s+(?:un\s+)?(?:robot|bot|humano|persona)\b",
 )
 
 NEGOTIATION = _any(
+    FEE_QUESTION,
     r"\bcommissions?\b|\bcomisi[oó]n(?:es)?\b|\bcomision\b|\bcobr(?:an|a|as|ar|aría|arían|aria|arian|en)\b|\b(?:take|charge|do\s+it\s+for)\s+\d(?:\.\d+)?\s*%",
     r"\b\d(?:\.\d+)?\s*%\s*(?:agent|commission|fee|listing|broker|realtor)|\b(?:take|charge|do\s+it\s+for|accept|go|work\s+for)\s+(?:less\s+than|lower\s+than|under|for)?\s*\d(?:\.\d+)?\s*%",
     r"\b(?:your|ur|yer|the|listing|agent|broker|realtor|buyer'?s?|seller'?s?|y'?all'?s?)\s+(?:\w+\s+)?fees?\b|\bfees?\s+(?:do\s+you|you)\b|\bflat\s+fee\b",
@@ -64,6 +67,7 @@ COMPLIANCE = _any(
     r"\b(?:need|have|tenemos|necesitamos|required)\s+(?:\w+\s+){0,3}(?:probate|sucesi[oó]n)\b|\b(?:pasar|go)\s+(?:por|through)\s+(?:el\s+|a\s+)?probate\b|\bprobate\s+(?:process|court|attorney|required|needed)\b|\btestamento\b",
     # disclosures and evictions
     r"\b(?:have|need|required|obligated)\s+to\s+(?:tell|inform|let\s+know|mention)\s+(?:the\s+)?(?:buyers?|them|anyone)\b|\btell\s+(?:the\s+)?buyers?\s+about\b|\bdisclos(?:e|ed|ing|ure|ures)\b|\bdivulgar\b|\brevelar\b|\bdied\b|\bdeath\b|\bmurder(?:ed)?\b|\bsuicide\b|\bhaunted\b|\bmuri[oó]\b",
+    r"\b(?:get|kick|force|throw)\s+(?:him|her|them|(?:my|our|the)\s+(?:tenants?|renters?))\s+out\b|\btenants?\b[^.?!]{0,60}\b(?:behind\s+on|not\s+paying|stopped\s+paying|won'?t\s+pay|hasn'?t\s+paid)\b|\bsacar\s+(?:al|a\s+los|a\s+mis?)\s+inquilin|\binquilin\w*\b[^.?!]{0,60}\bno\s+(?:paga|ha\s+pagado|quiere\s+(?:salir|irse))\b",
     r"\bevict(?:ion|ions|ed|ing)?\b|\bdesalo(?:jo|jar)\b|\bkick\s+(?:out\s+)?(?:the|my|our)\s+tenants?\b|\btenants?\s+(?:won'?t|refuse\s+to)\s+leave\b|\bsquatters?\b",
     # protected classes (Fair Housing)
     r"\brac(?:e|es|ial|ially)\b|\bethnic(?:ity|ally)?\b|\breligio(?:n|us)\b|\bchurch(?:es)?\b|\bmosques?\b|\bsynagogues?\b|\bchristians?\b|\bmuslims?\b|\bjewish\b|\bjews\b|\bcatholics?\b|\bhindus?\b|\bsikhs?\b|\bmormons?\b",
@@ -72,6 +76,7 @@ COMPLIANCE = _any(
     r"\b(?:male|female|men|women|straight)\s+(?:buyers?|tenants?|renters?|only|roommates?)\b|\bonly\s+(?:to\s+)?(?:men|women|males|females|a\s+man|a\s+woman)\b|\bgender\b",
     r"\bimmigrants?\b|\bimmigration\b|\bnational\s+origin\b|\billegals\b|\bforeigners\b|\bhispanics?\b|\blatin[oa]s?\b|\bmexicans\b|\basians\b|\bblacks\b|\bwhites\b|\b(?:black|white|asian|hispanic|latino|mexican|chinese|indian|arab)\s+(?:people|famil(?:y|ies)|neighbou?rhoods?|areas?|community|communities|buyers?|tenants?|folks)\b|\binmigrantes?\b|\bextranjeros\b",
     r"\b(?:no|without|fewer|less|many|lots\s+of|a\s+lot\s+of|full\s+of|refuse|avoid|don'?t\s+want|hate)\s+(?:\w+\s+)?(?:kids|children|families|babies|teenagers)\b|\b(?:buyers?|tenants?|renters?|people|neighbou?rs?|couples?|families)\s+with\s+(?:\w+\s+)?(?:kids|children|babies)\b|\bfamilial\s+status\b|\bfamily[- ]friendly\b|\b(?:good|safe|best|right)\s+for\s+(?:my|our)\s+(?:kids|children|family)\b|\bgood\s+(?:area|neighbou?rhood|place|city|town|fit)\s+for\s+(?:a\s+|an\s+)?(?:young\s+|old\s+|older\s+|single\s+|retired\s+|elderly\s+|gay\s+|big\s+)?(?:couples?|famil(?:y|ies)|kids|children|singles?|retirees|seniors|people\s+like\s+us|women|men)\b|\badults?\s+only\b|\bpregnan(?:t|cy)\b|\bsin\s+niños\b|\bsin\s+ninos\b",
+    r"\bwhat\s+(?:kind|type|sort)s?\s+of\s+(?:people|families|folks|neighbou?rs|crowd|residents)\b|\bdemographics?\b|\bqu[eé]\s+tipo\s+de\s+(?:gente|personas|familias|vecinos)\b",
     r"\bdisab(?:led|ility|ilities)\b|\bhandicap(?:ped)?\b|\bwheelchair\b|\bsection\s*8\b|\bservice\s+(?:dog|animal)\b|\bemotional\s+support\b|\bdiscapacit",
     r"\bgay\b|\blesbian\b|\blgbt\w*\b|\btransgender\b|\bsexual\s+orientation\b|\bsingle\s+(?:moms?|mothers|women|men)\b|\bold\s+people\b|\bseniors?\s+only\b|\bdiscriminat",
     # rule-breaking: prompt injection, guarantees, other people's data

@@ -48,6 +48,40 @@ def test_numbers_that_are_not_a_price(text: str) -> None:
     assert extract_price(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "price"),
+    [
+        ("pre approved for six fifty", 650_000),
+        ("worth about seven twenty five", 725_000),
+        ("budget is six hundred fifty thousand", 650_000),
+        ("up to half a million", 500_000),
+        ("we could go up to a million and a half", 1_500_000),
+        ("hasta medio millón", 500_000),
+        ("presupuesto de un millón doscientos mil", 1_200_000),
+        ("presupuesto de cuatrocientos cincuenta mil", 450_000),
+        ("hasta dos millones y medio", 2_500_000),
+        ("hoping to get a million two for it", 1_200_000),
+        ("we could go one point one for the right house", 1_100_000),
+    ],
+)
+def test_prices_in_words(text: str, price: int) -> None:
+    assert extract_price(text) == price
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can we meet at six thirty tomorrow",
+        "tenemos un enganche de cuatrocientos mil",
+        "two kids and three dogs",
+        "thanks a million!",
+        "un millón de gracias",
+    ],
+)
+def test_words_that_are_not_a_price(text: str) -> None:
+    assert extract_price(text) is None
+
+
 def test_the_price_beside_a_loan_balance_is_the_price() -> None:
     assert extract_price("we still owe $380k, would selling for around 700k work?") == 700_000
 

@@ -41,7 +41,8 @@ def test_sentences_with_keywords_are_ordinary_messages(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["opt out", "OPT-OUT", "Stop all", "Stop texting me", "please stop messaging me",
-     "Remove me from your list", "don't text me again", "No me manden más mensajes", "Dejen de escribirme"],
+     "Remove me from your list", "don't text me again", "No me manden más mensajes", "Dejen de escribirme",
+     "Ya no me manden mensajes por favor", "no nos envíen más textos"],
 )  # fmt: skip
 def test_plain_requests_to_stop_texting_opt_out(text: str) -> None:
     assert keyword_action(text) is Action.OPT_OUT
@@ -49,3 +50,4 @@ def test_plain_requests_to_stop_texting_opt_out(text: str) -> None:
 
 def test_asking_to_stop_one_kind_of_listing_is_not_an_opt_out() -> None:
     assert keyword_action("please stop sending me condos over 700k") is None
+    assert keyword_action("no me manden mensajes de condominios, solo casas") is None

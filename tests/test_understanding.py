@@ -87,6 +87,10 @@ def test_every_reason_that_applies_is_listed() -> None:
         "when is the appraisal?",
         "what time is the open house",
         "we have two kids and need 4 bedrooms",
+        "can we do 20% down on a 600k house?",
+        "what's the actual number of bedrooms?",
+        "can I drop by the open house saturday?",
+        "thanks a million!",
     ],
 )
 def test_ordinary_messages_do_not_escalate(text: str) -> None:
