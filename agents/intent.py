@@ -14,6 +14,14 @@ from agents.types import Persona
 
 Cues = tuple[tuple[re.Pattern[str], int], ...]
 
+# "Homes are going over asking": how the market behaves, not an offer to decide (agents/policy.py
+# leaves it out of the negotiation reason too).
+MARKET_TALK_OVER_ASKING = (
+    r"\b(?:homes|houses|properties|listings|condos|things|most)\s+(?:are\s+|still\s+|all\s+)*"
+    r"(?:going|selling|sell|go|went|sold|getting)\s+(?:for\s+)?(?:\S+\s+){0,2}(?:over|under|above|below)\s+"
+    r"(?:the\s+)?(?:asking|list)(?:\s+price)?\b"
+)
+
 # "What do you charge", "how much of my sale price do you keep", "your cut": a seller asking about
 # the fee (also a negotiation reason in agents/policy.py).
 FEE_QUESTION = (
@@ -120,7 +128,7 @@ CUES: Mapping[Persona, Cues] = {
             4,
         ),
         (
-            r"\b(?:what(?:'s|\s+is)|how\s+much\s+is)\s+(?:my|our)\s+(?:home|house|condo|place|property|townhouse)\s+worth\b|\b(?:my|our)\s+(?:home|house|condo|place|property)(?:'s)?\s+(?:value|worth)\b|\b(?:my|our)\s+(?:home|house|condo|place|property|townhouse|\d\s*(?:br|bd|bed\w*))\b[^.?!]{0,40}\bworth\b|\bhow\s+much\s+(?:could|can|would|will)\s+(?:i|we)\s+get\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\b(?:go|sell|list)\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\bworth\b|\bwhat\s+(?:would|could|will|might)\s+(?:it|my\s+\w+|our\s+\w+|the\s+house)\s+(?:go|sell)\s+for\b|\bget\s+(?:my|our|it|the\s+house)\b[^.?!]{0,30}\bsold\b|\bhome\s+value\b|\bvalue\s+of\s+(?:my|our)\b|\b(?:should|would|could|must)\s+be\s+worth\b|\bcma\b|\bcomps\s+for\s+(?:my|our)\b",
+            r"\b(?:what(?:'s|\s+is)|how\s+much\s+is)\s+(?:my|our)\s+(?:home|house|condo|place|property|townhouse)\s+worth\b|\b(?:my|our)\s+(?:home|house|condo|place|property)(?:'s)?\s+(?:value|worth)\b|\b(?:my|our)\s+(?:home|house|condo|place|property|townhouse|\d\s*(?:br|bd|bed\w*))\b[^.?!]{0,40}\bworth\b|\b(?:how\s+much|what)\s+(?:could|can|would|will|might)\s+(?:i|we)\s+get\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\b(?:go|sell|list)\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\bworth\b|\bwhat\s+(?:would|could|will|might)\s+(?:it|my\s+\w+|our\s+\w+|the\s+house)\s+(?:go|sell)\s+for\b|\bget\s+(?:my|our|it|the\s+house)\b[^.?!]{0,30}\bsold\b|\bhome\s+value\b|\bvalue\s+of\s+(?:my|our)\b|\b(?:should|would|could|must)\s+be\s+worth\b|\bcma\b|\bcomps\s+for\s+(?:my|our)\b",
             3,
         ),
         (
@@ -149,7 +157,7 @@ CUES: Mapping[Persona, Cues] = {
         ),
         # A seller's own words: what their place could fetch, when to list, a listing with no showings.
         (
-            r"\b(?:my|our)\s+(?:[\w-]+\s+){0,3}(?:place|house|home|condo|property|townhouse|townhome)\b[^.?!]{0,40}\b(?:could|would|should|might|will|can)\s+(?:get|fetch|bring|go\s+for|sell\s+for)\b|\bhoping\s+(?:for|to\s+get)\s+(?:around\s+|about\s+)?\$?\d|\b(?:best|right|good|ideal)\s+time\s+to\s+list\b|\bwhen\s+(?:should|do|can)\s+(?:we|i)\s+list\b|\bhow\s+(?:fast|soon|quickly)\s+(?:could|can|would|will)\s+(?:we|i|you)\s+(?:list|sell)\b|\binherit(?:ed|ing)?\b|\bleft\s+(?:me|us)\s+(?:her|his|their|the)\s+(?:house|home|place|condo|property)\b",
+            r"\b(?:my|our)\s+(?:[\w-]+\s+){0,3}(?:place|house|home|condo|property|townhouse|townhome)\b[^.?!]{0,40}\b(?:could|would|should|might|will|can)\s+(?:get|fetch|bring|go\s+for|sell(?:\s+for)?|list)\b|\bhoping\s+(?:for|to\s+get)\s+(?:around\s+|about\s+)?\$?\d|\b(?:best|right|good|ideal)\s+time\s+to\s+list\b|\bwhen\s+(?:should|do|can)\s+(?:we|i)\s+list\b|\bhow\s+(?:fast|soon|quickly)\s+(?:could|can|would|will)\s+(?:we|i|you)\s+(?:list|sell)\b|\binherit(?:ed|ing)?\b|\bleft\s+(?:me|us)\s+(?:her|his|their|the)\s+(?:house|home|place|condo|property)\b",
             4,
         ),
         (r"\bwhat'?s\s+it\s+worth\b|\bwhat\s+is\s+it\s+worth\b", 2),
@@ -203,6 +211,8 @@ CUES: Mapping[Persona, Cues] = {
         ),
         (r"\bthese\s+days\b|\b(?:this|last)\s+(?:year|quarter|month)\b|\bgoing\s+for\b", 2),
         (r"\bgoing\s+rates?\b", 3),
+        (MARKET_TALK_OVER_ASKING, 5),
+        (r"\bwhat'?s\s+(?:selling|moving|hot)\b", 3),
         (r"\blately\b|\brecently\b", 1),
         (r"\bresales?\b|\brent\b[^.?!]{0,30}\b(?:get|go\s+for|fetch|bring)\b|\bwhat\s+(?:kind\s+of\s+)?rents?\b", 3),
         (r"\b(?:homes|houses|properties|condos|townhomes)\s+(?:sell|sold|go|went|going|selling)\s+for\b", 4),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from agents.intent import FEE_QUESTION
+from agents.intent import FEE_QUESTION, MARKET_TALK_OVER_ASKING
 from agents.types import Reason
 
 HIGH_VALUE_PRICE = 1_000_000
@@ -107,8 +107,11 @@ _PATTERNS = (
 )
 
 # Phrases that look like a reason and are not: "do you offer ..." asks about services; a
-# "Closing Disclosure" is a loan document, not a seller's disclosure.
-_NEUTRAL = re.compile(r"\b(?:do|does|can)\s+(?:you|y'?all|jorge|the\s+team)\s+offer\b|\bclosing\s+disclosures?\b")
+# "Closing Disclosure" is a loan document, not a seller's disclosure; "homes go over asking" is
+# market talk.
+_NEUTRAL = re.compile(
+    rf"\b(?:do|does|can)\s+(?:you|y'?all|jorge|the\s+team)\s+offer\b|\bclosing\s+disclosures?\b|{MARKET_TALK_OVER_ASKING}"
+)
 
 
 def escalation_reasons(text: str, price: int | None) -> list[Reason]:

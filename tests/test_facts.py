@@ -82,6 +82,10 @@ def test_words_that_are_not_a_price(text: str) -> None:
     assert extract_price(text) is None
 
 
+def test_the_budget_beside_hoa_dues_is_the_price() -> None:
+    assert extract_price("HOA under $300 please, budget 480k") == 480_000
+
+
 def test_the_price_beside_a_loan_balance_is_the_price() -> None:
     assert extract_price("we still owe $380k, would selling for around 700k work?") == 700_000
 
@@ -97,6 +101,7 @@ def test_the_price_beside_a_loan_balance_is_the_price() -> None:
         ("5 bedrooms", 5),
         ("2 recámaras", 2),
         ("4-bedroom", 4),
+        ("Looking for a 3/2 in Rancho", 3),
     ],
 )
 def test_bedrooms(text: str, bedrooms: int) -> None:

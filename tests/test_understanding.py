@@ -37,6 +37,8 @@ def test_a_wordless_message_keeps_the_leads_language() -> None:
         ("near Alta Loma", "rancho_cucamonga"),
         ("Etiwanda schools district", "rancho_cucamonga"),
         ("in Rancho Cucamunga", "rancho_cucamonga"),  # a typo
+        ("moving from Irvine to Ontairo", "ontario"),  # two letters swapped
+        ("what's selling in RC right now", "rancho_cucamonga"),  # the locals' shorthand
         ("Ontario Ranch new builds", "ontario"),
         ("anything in 92336, 4 bed", "fontana"),
         ("Chino", "chino_hills"),
@@ -91,10 +93,15 @@ def test_every_reason_that_applies_is_listed() -> None:
         "what's the actual number of bedrooms?",
         "can I drop by the open house saturday?",
         "thanks a million!",
+        "Are homes going over asking in Upland these days?",
     ],
 )
 def test_ordinary_messages_do_not_escalate(text: str) -> None:
     assert escalation_reasons(text, 600_000) == []
+
+
+def test_an_offer_over_asking_is_still_a_negotiation() -> None:
+    assert Reason.NEGOTIATION in escalation_reasons("should we offer 20k over asking on the Upland house?", None)
 
 
 def test_high_value_at_one_million() -> None:
