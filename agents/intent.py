@@ -162,6 +162,10 @@ CUES: Mapping[Persona, Cues] = {
         ),
         (r"\bwhat'?s\s+it\s+worth\b|\bwhat\s+is\s+it\s+worth\b", 2),
         (
+            r"\bponer\s+(?:la|nuestra|mi)\s+casa\s+(?:a\s+la\s+venta|en\s+venta|for\s+sale)\b|\bput\s+(?:the|our|my)\s+(?:house|home|place|condo)\s+(?:up\s+)?for\s+sale\b|\besperamos\s+(?:unos\s+|como\s+)?\$?\d",
+            4,
+        ),
+        (
             r"\bshowings?\s+(?:on|at|of|for)\s+(?:our|my)\s+(?:house|home|place|condo|property|listing)\b|\b(?:not\s+(?:one|a\s+single|any)|0)\s+(?:single\s+)?(?:offers?|showings?)\b",
             4,
         ),
@@ -212,6 +216,10 @@ CUES: Mapping[Persona, Cues] = {
         (r"\bthese\s+days\b|\b(?:this|last)\s+(?:year|quarter|month)\b|\bgoing\s+for\b", 2),
         (r"\bgoing\s+rates?\b", 3),
         (MARKET_TALK_OVER_ASKING, 5),
+        (
+            r"\b(?:held|hold|holding|kept|keep)\s+(?:its|their|up\s+its|up\s+their)\s+value\b|\b(?:over|in)\s+the\s+(?:past|last)\s+(?:few|couple(?:\s+of)?|\d+|two|three|five|ten)\s+years\b",
+            4,
+        ),
         (r"\bwhat'?s\s+(?:selling|moving|hot)\b", 3),
         (r"\blately\b|\brecently\b", 1),
         (r"\bresales?\b|\brent\b[^.?!]{0,30}\b(?:get|go\s+for|fetch|bring)\b|\bwhat\s+(?:kind\s+of\s+)?rents?\b", 3),
@@ -233,6 +241,15 @@ CUES: Mapping[Persona, Cues] = {
             3,
         ),
         (r"\b(?:looking|lookin|need|want|searching)\s+(?:for\s+)?(?:an?\s+)?\d\s*(?:br|bd|bed|bdrm|bedroom)", 3),
+        # Investors with money to place are buyers, however much they talk about rents and cash flow.
+        (
+            r"\bcash\s+buyers?\b|\b(?:deploy|park|put)\s+(?:\w+\s+){0,2}\$?[\d.,]+\s*[km]?\s+into\b",
+            3,
+        ),
+        (
+            r"\bsend\s+(?:me\s+|us\s+)?(?:over\s+)?(?:whatever|anything|what(?:ever)?\s+you\s+(?:have|find|got)|listings)\b|\bwhatever\s+fits\b",
+            3,
+        ),
         # A deal that fell through sends a buyer back to shopping, not to the coordinator.
         (r"\b(?:cancel(?:led|ed)?|fell\s+out\s+of|lost)\s+(?:our\s+|the\s+|my\s+)?(?:last\s+|previous\s+)?escrow\b", 3),
         (r"\b(?:spend|pay)\s+(?:more\s+than|over|up\s+to)\b|\bno\s+more\s+than\b|\baround\s+\$?\d", 1),
