@@ -10,26 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from agents.phrases import COUNTER_DECISION, DISCLOSURE_QUESTION, FEE_QUESTION, MARKET_TALK_OVER_ASKING, neutralize
 from agents.types import Persona
 
 Cues = tuple[tuple[re.Pattern[str], int], ...]
-
-# "Homes are going over asking": how the market behaves, not an offer to decide (agents/policy.py
-# leaves it out of the negotiation reason too).
-MARKET_TALK_OVER_ASKING = (
-    r"\b(?:homes|houses|properties|listings|condos|things|most)\s+(?:are\s+|still\s+|all\s+)*"
-    r"(?:going|selling|sell|go|went|sold|getting)\s+(?:for\s+)?(?:\S+\s+){0,2}(?:over|under|above|below)\s+"
-    r"(?:the\s+)?(?:asking|list)(?:\s+price)?\b"
-)
-
-# "What do you charge", "how much of my sale price do you keep", "your cut": a seller asking about
-# the fee (also a negotiation reason in agents/policy.py).
-FEE_QUESTION = (
-    r"\bhow\s+much\s+(?:[\w']+\s+){0,5}?do\s+(?:you|u|y'?all)(?:\s+guys)?\s+(?:charge|take|get|make|keep)\b"
-    r"|\bwhat\s+(?:do|would)\s+(?:you|u|y'?all)(?:\s+guys)?\s+(?:keep|take|charge)\b|\b(?:your|ur)\s+(?:cut|percentage)\b"
-    r"|\bnormal\s+(?:rate|commission|fee|percentage)\b|\b\d(?:\.\d+)?\s*%\s+(?:instead|rather)\b"
-    r"|\b(?:do|go|work)\s+(?:it\s+)?(?:for\s+)?\d(?:\.\d+)?\s*%(?!\s*(?:down|of\s+(?:the\s+)?(?:price|down)|over|under|above|below|interest|apr))"
-)
 
 
 def _cues(*pairs: tuple[str, int]) -> Cues:
@@ -39,6 +23,7 @@ def _cues(*pairs: tuple[str, int]) -> Cues:
 
 CUES: Mapping[Persona, Cues] = {
     Persona.NEGOTIATION: _cues(
+        (COUNTER_DECISION, 5),
         (r"\bcounter(?:[- ]?offer)?(?:s|ed|ing)?\b|\bcontra\s*ofert\w*", 4),
         (
             r"\bwaiv(?:e|ing|ed)\b|\b(?:drop|skip|give\s+up)\s+(?:our|the|my|all|any)?\s*(?:\w+\s+)?contingenc|\bno\s+contingencies\b|\bput\s+in\s+(?:an?\s+offer|\$?\d)|\bhacer\s+(?:un|una)\s+(?:offer|oferta)\b",
@@ -128,7 +113,7 @@ CUES: Mapping[Persona, Cues] = {
             4,
         ),
         (
-            r"\b(?:what(?:'s|\s+is)|how\s+much\s+is)\s+(?:my|our)\s+(?:home|house|condo|place|property|townhouse)\s+worth\b|\b(?:my|our)\s+(?:home|house|condo|place|property)(?:'s)?\s+(?:value|worth)\b|\b(?:my|our)\s+(?:home|house|condo|place|property|townhouse|\d\s*(?:br|bd|bed\w*))\b[^.?!]{0,40}\bworth\b|\b(?:how\s+much|what)\s+(?:could|can|would|will|might)\s+(?:i|we)\s+get\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\b(?:go|sell|list)\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\bworth\b|\bwhat\s+(?:would|could|will|might)\s+(?:it|my\s+\w+|our\s+\w+|the\s+house)\s+(?:go|sell)\s+for\b|\bget\s+(?:my|our|it|the\s+house)\b[^.?!]{0,30}\bsold\b|\bhome\s+value\b|\bvalue\s+of\s+(?:my|our)\b|\b(?:should|would|could|must)\s+be\s+worth\b|\bcma\b|\bcomps\s+for\s+(?:my|our)\b",
+            r"\b(?:what(?:'s|\s+is)|how\s+much\s+is)\s+(?:my|our)\s+(?:home|house|condo|place|property|townhouse)\s+worth\b|\b(?:my|our)\s+(?:home|house|condo|place|property)(?:'s)?\s+(?:value|worth)\b|\b(?:my|our)\s+(?:home|house|condo|place|property|townhouse|\d\s*(?:br|bd|bed\w*))\b[^.?!]{0,40}\bworth\b|\b(?:how\s+much|what)\s+(?:could|can|would|will|might)\s+(?:i|we)\s+get\s+for\s+(?:it|my|our|the\s+(?:house|home|place|condo))\b|\b(?:my|our)\b[^.?!]{0,40}\b(?:go|sell|list)\s+for\b|\b(?:my|our)\b[^.?!]{0,40}\bworth\b|\bwhat\s+(?:would|could|will|might)\s+(?:it|my\s+\w+|our\s+\w+|the\s+house)\s+(?:go|sell)\s+for\b|\bget\s+(?:my|our|it|the\s+house)\b[^.?!]{0,30}\bsold\b|\bhome\s+value\b|\bvalue\s+of\s+(?:my|our)\b|\b(?:should|would|could|must)\s+be\s+worth\b|\bcma\b|\bcomps\s+for\s+(?:my|our)\b",
             3,
         ),
         (
@@ -170,6 +155,15 @@ CUES: Mapping[Persona, Cues] = {
             4,
         ),
         (FEE_QUESTION, 2),
+        (DISCLOSURE_QUESTION, 4),
+        (
+            r"\bsell(?:ing)?\s+(?:my|our)\s+(?:rental|investment|property|duplex|triplex|fourplex|condo|townhouse|land|lot)\b",
+            3,
+        ),
+        (
+            r"\blleva\s+\d+\s+(?:d[ií]as|semanas|meses)\s+en\s+el\s+mercado\b|\b(?:our|my)\s+(?:house|home|place|listing)\s+(?:has\s+been|is)\s+(?:sitting\s+)?on\s+the\s+market\b",
+            5,
+        ),
         (
             r"\b(?:my|our)\s+(?:house|home|condo|townhouse|townhome|property|place)\b|\bmi\s+casa\b|\bnuestra\s+casa\b",
             1,
@@ -223,7 +217,11 @@ CUES: Mapping[Persona, Cues] = {
         (r"\bwhat'?s\s+(?:selling|moving|hot)\b", 3),
         (r"\blately\b|\brecently\b", 1),
         (r"\bresales?\b|\brent\b[^.?!]{0,30}\b(?:get|go\s+for|fetch|bring)\b|\bwhat\s+(?:kind\s+of\s+)?rents?\b", 3),
-        (r"\b(?:homes|houses|properties|condos|townhomes)\s+(?:sell|sold|go|went|going|selling)\s+for\b", 4),
+        (
+            r"\b(?:homes|houses|properties|condos|townhomes|beds|bedrooms)\s+(?:are\s+)?(?:sell|sold|go|went|going|selling)\s+for\b",
+            4,
+        ),
+        (r"\bse\s+(?:est[aá]n\s+)?vend(?:en|iendo|ieron)\b", 5),
         (
             r"\binvest(?:ment|ments|or|ors|ing)?\b|\brentals?\b|\brental\s+(?:property|properties|income)\b|\brent\s+(?:it|them)\s+out\b|\bcash\s+flow\b|\broi\b|\bcap\s+rate\b|\bairbnb\b|\binver(?:sión|sion|tir)\b",
             3,
@@ -241,6 +239,11 @@ CUES: Mapping[Persona, Cues] = {
             3,
         ),
         (r"\b(?:looking|lookin|need|want|searching)\s+(?:for\s+)?(?:an?\s+)?\d\s*(?:br|bd|bed|bdrm|bedroom)", 3),
+        (r"\b(?:todav[ií]a|a[uú]n|sigue)\s+(?:est[aá]\s+)?(?:a\s+la\s+venta|en\s+venta|disponible)\b", 5),
+        (
+            r"\brather\s+own\b|\bwhat\s+(?:can|could|would)\s+(?:i|we)\s+get\s+for\s+(?:about\s+|around\s+|under\s+)?\$?\d",
+            3,
+        ),
         # Investors with money to place are buyers, however much they talk about rents and cash flow.
         (
             r"\bcash\s+buyers?\b|\b(?:deploy|park|put)\s+(?:\w+\s+){0,2}\$?[\d.,]+\s*[km]?\s+into\b",
@@ -300,7 +303,7 @@ CLEAR_TOPIC = 3
 
 
 def persona_scores(text: str) -> dict[Persona, int]:
-    text = text.lower()
+    text = neutralize(text.lower())
     return {persona: sum(weight for pattern, weight in CUES[persona] if pattern.search(text)) for persona in PRECEDENCE}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from agents.intent import FEE_QUESTION, MARKET_TALK_OVER_ASKING
+from agents.phrases import COUNTER_DECISION, DISCLOSURE_QUESTION, FEE_QUESTION, MARKET_TALK_OVER_ASKING, neutralize
 from agents.types import Reason
 
 HIGH_VALUE_PRICE = 1_000_000
@@ -30,15 +30,17 @@ HUMAN_REQUESTED = _any(
     r"\b(?:phone|quick|video|zoom)\s+call\b|\b(?:hop|jump|get)\s+on\s+a\s+call\b|\b(?:set\s+up|schedule|book)\s+a\s+(?:call|meeting|consultation|time\s+to\s+talk)\b",
     r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|jorge|he|an\s+agent)\s+(?:please\s+)?(?:call|phone|ring|contact|reach)\b",
     r"\b(?:have|get)\s+(?:someone|somebody|jorge|an\s+agent|a\s+person)\s+(?:to\s+)?(?:call|contact|reach|text)\b",
-    r"\bjorge\b[^.?!]{0,30}\b(?:call|contact|reach\s+out|meet|talk|speak|get\s+back|visit)\b|\b(?:you|jorge|someone|somebody|he|an?\s+agent)\s+(?:\w+\s+)?(?:swing|drop|stop|come)\s+(?:by|over|out)\b",
+    r"\bjorge\b[^.?!]{0,30}\b(?:call|contact|reach\s+out|meet|talk|speak|get\s+back|visit|walk|show|tour|join)\b|\bjorge\s+(?:himself|personally|in\s+person)\b|\b(?:you|jorge|someone|somebody|he|an?\s+agent)\s+(?:\w+\s+)?(?:swing|drop|stop|come)\s+(?:by|over|out)\b",
     r"\b(?:your|ur|jorge'?s|his|a)\s+(?:real|actual|personal|direct)\s+(?:number|phone|cell|line)\b|\bhear\s+(?:a\s+)?(?:real\s+)?(?:voice|human|person)\b",
     r"\b(?:call|contact|meet|see|talk\s+to|speak\s+to|reach)\s+jorge\b",
     r"\bmeeting\b|\bmeet\s+(?:up|in\s+person|with\s+you|you|jorge|at\s+(?:your|the)\s+office)\b|\bin[- ]person\b|\bsit\s+down\s+with\b|\bconsultation\b",
+    r"\bpersona\s+de\s+verdad\b|\bno\s+(?:con\s+)?un\s+robot\b|\b(?:me|nos)\s+(?:puede|pueden|podr[ií]a|podr[ií]an)\s+marcar\b|\bm[aá]rqu(?:e|en)me\b|\bmarcarme\b",
     r"\bhablar\s+con\b|\bll[aá]m(?:e|a|en)me\b|\bll[aá]menos\b|\b(?:me|nos)\s+(?:puede|pueden|podr[ií]a|podr[ií]an)\s+llamar\b|\bllamada\b|\breuni[oó]n\b|\breunirnos\b|\bcita\s+con\b|\bpersona\s+real\b|\beres\s+(?:un\s+)?(?:robot|bot|humano|persona)\b",
 )
 
 NEGOTIATION = _any(
     FEE_QUESTION,
+    COUNTER_DECISION,
     r"\bcommissions?\b|\bcomisi[oó]n(?:es)?\b|\bcomision\b|\bcobr(?:an|a|as|ar|aría|arían|aria|arian|en)\b|\b(?:take|charge|do\s+it\s+for)\s+\d(?:\.\d+)?\s*%",
     r"\b\d(?:\.\d+)?\s*%\s*(?:agent|commission|fee|listing|broker|realtor)|\b(?:take|charge|do\s+it\s+for|accept|go|work\s+for)\s+(?:less\s+than|lower\s+than|under|for)?\s*\d(?:\.\d+)?\s*%",
     r"\b(?:your|ur|yer|the|listing|agent|broker|realtor|buyer'?s?|seller'?s?|y'?all'?s?)\s+(?:\w+\s+)?fees?\b|\bfees?\s+(?:do\s+you|you)\b|\bflat\s+fee\b",
@@ -66,6 +68,8 @@ COMPLIANCE = _any(
     r"\bcapital\s+gains?\b|\b1031\b|\bwrite[- ]?offs?\b|\bdeduct(?:ible|ion|ions)?\b|\birs\b|\btaxed\b|\btax\s+(?:advice|implications?|consequences?|benefits?|break|bill|purposes|credit|hit|liabilit\w*|exempt\w*|questions?|situation|strategy|wise|reassessment|basis|deferral)\b|\b(?:pay|owe|avoid|save\s+on|reduce|lower)\s+(?:\w+\s+)?tax(?:es)?\b|\btaxes\s+(?:on|if|when)\b|\bprop(?:osition)?\s*1[39]\b|\bimpuestos?\b(?!\s+y\s+seguro)",
     r"\b(?:need|have|tenemos|necesitamos|required)\s+(?:\w+\s+){0,3}(?:probate|sucesi[oó]n)\b|\b(?:pasar|go)\s+(?:por|through)\s+(?:el\s+|a\s+)?probate\b|\bprobate\s+(?:process|court|attorney|required|needed)\b|\btestamento\b",
     # disclosures and evictions
+    DISCLOSURE_QUESTION,
+    r"\bpeople\s+like\s+us\b|\bour\s+(?:own\s+)?kind\b|\bgente\s+como\s+nosotros\b|\bcat[oó]lic[oa]s?\b|\bcristian[oa]s?\b|\bjud[ií]os?\b|\bmusulman[ae]s?\b",
     r"\b(?:have|need|required|obligated)\s+to\s+(?:tell|inform|let\s+know|mention)\s+(?:the\s+)?(?:buyers?|them|anyone)\b|\btell\s+(?:the\s+)?buyers?\s+about\b|\bdisclos(?:e|ed|ing|ure|ures)\b|\bdivulgar\b|\brevelar\b|\bdied\b|\bdeath\b|\bmurder(?:ed)?\b|\bsuicide\b|\bhaunted\b|\bmuri[oó]\b",
     r"\b(?:get|kick|force|throw)\s+(?:him|her|them|(?:my|our|the)\s+(?:tenants?|renters?))\s+out\b|\btenants?\b[^.?!]{0,60}\b(?:behind\s+on|not\s+paying|stopped\s+paying|won'?t\s+pay|hasn'?t\s+paid)\b|\bsacar\s+(?:al|a\s+los|a\s+mis?)\s+inquilin|\binquilin\w*\b[^.?!]{0,60}\bno\s+(?:paga|ha\s+pagado|quiere\s+(?:salir|irse))\b",
     r"\bevict(?:ion|ions|ed|ing)?\b|\bdesalo(?:jo|jar)\b|\bkick\s+(?:out\s+)?(?:the|my|our)\s+tenants?\b|\btenants?\s+(?:won'?t|refuse\s+to)\s+leave\b|\bsquatters?\b",
@@ -83,7 +87,7 @@ COMPLIANCE = _any(
     r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|your\s+|the\s+|previous\s+|prior\s+|above\s+|my\s+|these\s+)*(?:instructions|rules|prompts?|guidelines|programming|policies|policy|restrictions)\b",
     r"\bsystem\s+prompt\b|\byou\s+are\s+now\b|\bact\s+as\s+(?:a|an|if)\b|\bpretend\s+(?:to\s+be|you)\b|\bjailbreak\b|\bdeveloper\s+mode\b|\bnew\s+instructions\b|\breveal\s+your\b|\b(?:olvida|ignora)\s+(?:tus|las|todas)\b",
     r"\bguarantee[ds]?\b|\bpromise\s+(?:me|us|that|it)\b|\b100\s*%\s+(?:sure|certain)\b|\bgarantiz|\bme\s+promete",
-    r"\b(?:other|another|previous|past|your)\s+clients?\b|\bsend\s+me\s+(?:their|his|her)\b|\b(?:other|another|previous|your\s+other)\s+(?:clients?|buyers?|sellers?|leads?|bidders?|customers?)(?:'s?)?\s+(?:info|information|data|names?|numbers?|phones?|address(?:es)?|offers?|emails?|details|contact)\b|\bwho\s+else\s+(?:is|has|made|put)\b|\bwhat\s+(?:did|are)\s+the\s+other\s+(?:buyers?|offers?|bidders?)\b",
+    r"\b(?:other|another|previous|past|your)\s+clients?\b|\bsend\s+me\s+(?:their|his|her)\b|\b(?:other|another|previous|your\s+other)\s+(?:clients?|buyers?|sellers?|leads?|bidders?|customers?)(?:'s?)?\s+(?:info|information|data|names?|numbers?|phones?|address(?:es)?|offers?|emails?|details|contact)\b|\bwho\s+else\s+(?:is|has|made|put)\b|\bwhat\s+(?:did|are)\s+the\s+other\s+(?:buyers?|offers?|bidders?|people|folks|families)\b|\bnames\s+too\b",
     r"\b(?:jorge'?s|his|her|the\s+seller'?s|the\s+owner'?s|the\s+buyer'?s|your)\s+(?:home|personal|private|cell)\s+(?:address|phone|number|email)\b|\b(?:list|names|numbers)\s+of\s+(?:your\s+)?(?:clients|buyers|leads|customers)\b",
 )
 
@@ -94,6 +98,7 @@ UNHAPPY_CLIENT = _any(
     r"\b(?:nobody|no\s+one|noone|no-one)\s+(?:has\s+|ever\s+|even\s+)?(?:answer|respond|call|got\s+back|gets\s+back|return|repl|reach|help|follow|contact)\w*",
     r"\b(?:third|second|fourth|fifth|\d+(?:st|nd|rd|th))\s+time\s+(?:i'?m\s+|i\s+am\s+|we'?re\s+|i'?ve\s+|we'?ve\s+)?(?:asking|asked|calling|called|texting|texted|requesting)\b|\bdoes\s+anyone\s+(?:over\s+there\s+)?(?:actually\s+|even\s+)?(?:read|care|work|answer|listen)\b|\bkeep\s+(?:asking|calling|texting)\b|\b(?:zero|no|not\s+one|not\s+a\s+single)\s+(?:offers|showings|calls|interest)\b[^?]*\b(?:great|nice|brilliant|impressive|wonderful|fantastic)\b|\bthanks\s+for\s+nothing\b|\breally\s+impressive\b",
     r"\bnever\s+(?:heard\s+back|got\s+back|called\s+(?:me\s+)?back|respond\w*|answer\w*|replied)\b|\bhaven'?t\s+heard\s+(?:back|from|anything)\b|\bstill\s+(?:no\s+(?:answer|response|reply|call)|waiting\s+(?:for|on)\s+(?:a|an|your|someone))\b|\bno\s+(?:response|reply|answer)\s+(?:from|yet|to)\b|\bignor(?:ed|ing)\s+(?:me|us|my|our)\b",
+    r"\b(?:picked|chose|hired|choosing|picking)\s+the\s+(?:right|wrong)\s+(?:agent|realtor|team|broker)\b|\bwrong\s+(?:agent|realtor|team)\b",
     r"\b(?:fire|firing|fired|dump|dumping)\s+(?:you|y'?all|your)\b|\bswitch(?:ing)?\s+(?:to\s+(?:another|a\s+different|a\s+new)\s+)?(?:agents?|realtors?|brokers?|brokerages?)\b|\b(?:find|get|hire|go\s+with|going\s+with|went\s+with|use|try)\s+(?:another|a\s+different|a\s+new|a\s+better)\s+(?:agent|realtor|broker|team|company)\b|\b(?:go|going|went)\s+with\s+(?:another|a\s+different|someone\s+else|a\s+new)\b",
     r"\bcancel\s+(?:the|our|my|this)\s+(?:listing|contract|agreement)\b|\bcomplain\w*|\bcomplaint\b|\blost\s+(?:all\s+)?(?:trust|faith|confidence)\b|\bfed\s+up\b",
     r"\bmolest[oa]s?\b|\benojad[oa]s?\b|\bdecepcionad[oa]s?\b|\bfrustrad[oa]s?\b|\bnadie\s+(?:me\s+|nos\s+)?(?:ha\s+)?(?:contest|respond|llam|ayud)\w*|\bp[ée]sim[oa]\b|\botro\s+agente\b|\bcancelar\s+(?:el|mi|nuestro)\s+contrato\b|\bqueja\b|\bno\s+estoy\s+content[oa]\b|\bno\s+(?:me|nos)\s+(?:han\s+)?(?:contestado|respondido|llamado)\b",
@@ -106,18 +111,21 @@ _PATTERNS = (
     (Reason.UNHAPPY_CLIENT, UNHAPPY_CLIENT),
 )
 
-# Phrases that look like a reason and are not: "do you offer ..." asks about services; a
-# "Closing Disclosure" is a loan document, not a seller's disclosure; "homes go over asking" is
-# market talk.
+# Besides agents/phrases.py: a "Closing Disclosure" is a loan document, not a seller's disclosure;
+# "homes go over asking" and "bidding wars in Fontana" are market talk.
 _NEUTRAL = re.compile(
-    rf"\b(?:do|does|can)\s+(?:you|y'?all|jorge|the\s+team)\s+offer\b|\bclosing\s+disclosures?\b|{MARKET_TALK_OVER_ASKING}"
+    rf"\bclosing\s+disclosures?\b|{MARKET_TALK_OVER_ASKING}|\bbidding\s+wars?\s+(?:in|around|are|is)\b"
 )
+# Saying the team is doing well is not an unhappy client, whatever the market is doing.
+_SATISFIED = re.compile(r"\b(?:happy|pleased|satisfied)\s+with\s+(?:you|how\s+you|your|the\s+team|jorge)\b")
 
 
 def escalation_reasons(text: str, price: int | None) -> list[Reason]:
     """Every policy reason the message (and the lead's known price) triggers, in policy order."""
-    probe = _NEUTRAL.sub(" ", text.lower())
+    probe = _NEUTRAL.sub(" ", neutralize(text.lower()))
     reasons = [reason for reason, pattern in _PATTERNS if pattern.search(probe)]
+    if Reason.UNHAPPY_CLIENT in reasons and _SATISFIED.search(probe):
+        reasons.remove(Reason.UNHAPPY_CLIENT)
     if price is not None and price >= HIGH_VALUE_PRICE:
         reasons.append(Reason.HIGH_VALUE)
     return reasons

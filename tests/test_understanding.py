@@ -94,6 +94,15 @@ def test_every_reason_that_applies_is_listed() -> None:
         "can I drop by the open house saturday?",
         "thanks a million!",
         "Are homes going over asking in Upland these days?",
+        # words of a request that are not one (agents/phrases.py)
+        "Granite counters are a must, 4 bed in Alta Loma",
+        "does the HOA offer a pool?",
+        "I'm paid on commission, can I still get approved?",
+        "can we move the walkthrough? I have a work meeting Friday",
+        "is the open house the one by the big church on Foothill?",
+        "we're not making any offers for 6 months, just curious",
+        "the home warranty company guarantees a tech in 48 hours",
+        "bidding wars in Fontana are frustrating, but we're happy with how you've helped",
     ],
 )
 def test_ordinary_messages_do_not_escalate(text: str) -> None:
