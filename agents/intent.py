@@ -221,7 +221,7 @@ CUES: Mapping[Persona, Cues] = {
             r"\b(?:homes|houses|properties|condos|townhomes|beds|bedrooms)\s+(?:are\s+)?(?:sell|sold|go|went|going|selling)\s+for\b",
             4,
         ),
-        (r"\bse\s+(?:est[aá]n\s+)?vend(?:en|iendo|ieron)\b", 5),
+        (r"\bse\s+(?:est[aá]n\s+)?vend(?:en|iendo|ieron)\b|\btardan\s+en\s+venderse\b", 5),
         (
             r"\binvest(?:ment|ments|or|ors|ing)?\b|\brentals?\b|\brental\s+(?:property|properties|income)\b|\brent\s+(?:it|them)\s+out\b|\bcash\s+flow\b|\broi\b|\bcap\s+rate\b|\bairbnb\b|\binver(?:sión|sion|tir)\b",
             3,

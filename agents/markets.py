@@ -38,12 +38,19 @@ _ZIP = re.compile(r"(?<![\d$.,])(9\d{4})(?!\d|,\d|k\b)")
 
 
 def _edit_distance_at_most_one(a: str, b: str) -> bool:
-    """One letter added, dropped, changed, or two neighbouring letters swapped ("Ontairo")."""
+    """One letter added, dropped, changed, or two neighbouring letters swapped ("Ontairo"), though
+    not the first two: "notario" (Spanish for notary) is not a misspelt Ontario."""
     if abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
         diffs = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]:
+        if (
+            len(diffs) == 2
+            and diffs[0] > 0
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        ):
             return True
     if len(a) > len(b):
         a, b = b, a

@@ -38,6 +38,7 @@ def test_a_wordless_message_keeps_the_leads_language() -> None:
         ("Etiwanda schools district", "rancho_cucamonga"),
         ("in Rancho Cucamunga", "rancho_cucamonga"),  # a typo
         ("moving from Irvine to Ontairo", "ontario"),  # two letters swapped
+        ("firmar los documentos con el notario", None),  # a notary, not a misspelt Ontario
         ("what's selling in RC right now", "rancho_cucamonga"),  # the locals' shorthand
         ("Ontario Ranch new builds", "ontario"),
         ("anything in 92336, 4 bed", "fontana"),
