@@ -40,7 +40,7 @@ _NOT_PRICE_AFTER = re.compile(
 )
 # Words just before a number that make it something other than a home price.
 _NOT_PRICE_BEFORE = re.compile(
-    r"(?:credit(?: score)?(?: is| of| around| about)?|score(?: is| of)?|fico|puntaje(?: es)?(?: de)?|cr[eé]dito(?: es)?(?: de)?|"
+    r"(?:credit(?: score)?(?: is| of| around| about| at|'s)*|score(?: is| of)?|fico|puntaje(?: es)?(?: de)?|cr[eé]dito(?: es| est[aá]| anda)?(?: de| en| como| por)?|"
     r"loan(?: amount)?(?: is| of| for)?|mortgage(?: amount| balance)?(?: is| of)?|pr[eé]stamo(?: es)?(?: de)?|"
     r"(?:neighbou?rs?|next door|down the street|comps?|similar homes?|the one)\b[^.?!]{0,25}\b(?:sold|went|listed|closed)(?: for| at)?|"
     r"down payment(?: of| is)?|deposit(?: of)?|enganche(?: de)?|emd|earnest money(?: of)?|"
@@ -123,6 +123,10 @@ _ES_CONTEXT = re.compile(
 )
 
 
+# ...or just after it: "medio millón máximo".
+_ES_AFTER = re.compile(r"\s*(?:m[aá]ximo|max|tope|o\s+menos|de\s+presupuesto|para\s+(?:la|una)\s+casa)\b")
+
+
 def _after(context: re.Pattern[str], text: str, start: int) -> bool:
     return bool(context.search(text[max(0, start - 40) : start].rstrip()))
 
@@ -133,7 +137,7 @@ def _spelled_price(text: str) -> int | None:
         millions = match.group("m") or match.group(0).startswith("medio")
         if _NOT_PRICE_BEFORE.search(text[max(0, match.start() - 60) : match.start()]):
             continue
-        if millions and not _after(_ES_CONTEXT, text, match.start()):
+        if millions and not _after(_ES_CONTEXT, text, match.start()) and not _ES_AFTER.match(text[match.end() :]):
             continue
         if match.group(0).startswith("medio"):
             return 500_000

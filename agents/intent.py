@@ -68,6 +68,7 @@ CUES: Mapping[Persona, Cues] = {
         ),
     ),
     Persona.TRANSACTION: _cues(
+        (r"\bcontingencias?\b|\bse\s+vencen\b|\bvencimiento\b", 3),
         (r"\bescrow\b|\bclose\s+of\s+escrow\b|\bcoe\b|\bdep[oó]sito\s+en\s+garant[ií]a\b", 4),
         (
             r"\bappraisal\s+(?:appointment|date|day|report|came|is|was|scheduled|done|results?|value)\b|\b(?:when|what\s+time)\s+is\s+the\s+(?:appraisal|inspection|closing|signing|walk[- ]?through|final\s+walk)",
@@ -161,7 +162,7 @@ CUES: Mapping[Persona, Cues] = {
             3,
         ),
         (
-            r"\blleva\s+\d+\s+(?:d[ií]as|semanas|meses)\s+en\s+el\s+mercado\b|\b(?:our|my)\s+(?:house|home|place|listing)\s+(?:has\s+been|is)\s+(?:sitting\s+)?on\s+the\s+market\b",
+            r"\b(?:la|nuestra|mi)\s+casa\s+no\s+se\s+(?:vende|ha\s+vendido)\b|\bllevamos\s+\d+\s+(?:meses|semanas|d[ií]as)\b|\blleva\s+\d+\s+(?:d[ií]as|semanas|meses)\s+en\s+el\s+mercado\b|\b(?:our|my)\s+(?:house|home|place|listing)\s+(?:has\s+been|is)\s+(?:sitting\s+)?on\s+the\s+market\b",
             5,
         ),
         (
@@ -221,7 +222,14 @@ CUES: Mapping[Persona, Cues] = {
             r"\b(?:homes|houses|properties|condos|townhomes|beds|bedrooms)\s+(?:are\s+)?(?:sell|sold|go|went|going|selling)\s+for\b",
             4,
         ),
-        (r"\bse\s+(?:est[aá]n\s+)?vend(?:en|iendo|ieron)\b|\btardan\s+en\s+venderse\b", 5),
+        (
+            r"\bse\s+(?:est[aá]n\s+)?vend(?:en|iendo|ieron)\b|\btardan\s+en\s+venderse\b|\bcu[aá]nto\s+tiempo\s+(?:duran|tardan|est[aá]n)\s+las\s+casas\b",
+            5,
+        ),
+        (
+            r"\b(?:el|al|por)\s+pie\s+cuadrado\b|\bprecio\s+por\s+pie\b|\bbuena\s+idea\s+(?:comprar|vender|invertir)\b|\b(?:casas?|propiedad(?:es)?|departamentos?|unidades)\s+para\s+rent(?:ar|a)\b|\binvertir\b",
+            4,
+        ),
         (
             r"\binvest(?:ment|ments|or|ors|ing)?\b|\brentals?\b|\brental\s+(?:property|properties|income)\b|\brent\s+(?:it|them)\s+out\b|\bcash\s+flow\b|\broi\b|\bcap\s+rate\b|\bairbnb\b|\binver(?:sión|sion|tir)\b",
             3,

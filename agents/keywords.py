@@ -23,7 +23,8 @@ _STOP_REQUEST = re.compile(
     r"|\b(?:remove|take)\s+(?:me|my\s+number)\s+(?:off|from)\s+(?:your|this|the)\s+(?:list|texts?|messages)\b"
     r"|\bdon'?t\s+(?:text|message|contact)\s+me\b|\bunsubscribe\s+me\b|\bno\s+more\s+(?:texts|messages)\b"
     r"|\bdej[ae]n?\s+de\s+(?:enviarme|mandarme|escribirme)\b|\bno\s+me\s+(?:escriba|mande|envi[eé])n?\s+m[aá]s\b"
-    r"|\bno\s+(?:me|nos)\s+(?:escrib|mand|env[ií]|text)\w*\s+(?:m[aá]s\s+)?(?:mensajes|textos|sms)\b(?!\s+(?:de|sobre|acerca|con)\b)",
+    r"|\bno\s+(?:me|nos)\s+(?:escrib|mand|env[ií]|text)\w*\s+(?:m[aá]s\s+)?(?:mensajes|textos|sms)\b(?!\s+(?:de|sobre|acerca|con)\b)"
+    r"|\b(?:b[oó]rr|s[aá]qu|qu[ií]t)(?:en|e)(?:me|nos)\s+de\s+(?:su|la|esta|sus)\s+listas?\b",
     re.IGNORECASE,
 )
 

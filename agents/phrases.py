@@ -29,13 +29,13 @@ FEE_QUESTION = (
 
 # "Does the buyer really need to know?": a seller asking whether to disclose (the listing side, and
 # a compliance reason).
-DISCLOSURE_QUESTION = r"\b(?:buyers?|they|anyone)\s+(?:really\s+)?(?:need|have)\s+to\s+know\b|\bkeep\s+(?:it|that|this)\s+(?:quiet|to\s+ourselves|between\s+us)\b"
+DISCLOSURE_QUESTION = r"\b(?:tenemos|tengo|hay)\s+que\s+(?:decir|avisar|informar)(?:le|les)?\s+(?:a\s+)?(?:los\s+|al\s+)?comprador(?:es)?\b|\bcompradores?\s+(?:tienen|tiene|necesitan|necesita)\s+que\s+saber\b|\b(?:buyers?|they|anyone)\s+(?:really\s+)?(?:need|have)\s+to\s+know\b|\bkeep\s+(?:it|that|this)\s+(?:quiet|to\s+ourselves|between\s+us)\b"
 # "They came back at 612", "meet them in the middle", "walk away or split the cost": a decision
 # about money or terms.
 COUNTER_DECISION = (
     r"\bcame\s+back\s+(?:at|with)\b|\bmeet\s+(?:them|in)\s+(?:in\s+)?the\s+middle\b"
     r"|\bsplit\s+the\s+(?:difference|cost|repairs?|bill)\b|\boffer\s+to\s+(?:split|pay|cover)\b|\bwalk\s+away\b"
-    r"|\bwon'?t\s+budge\b"
+    r"|\bwon'?t\s+budge\b|\bpedi(?:mos|r|rle|rles)\s+(?:un\s+)?cr[eé]dito\b|\bcr[eé]dito\s+al\s+vendedor\b|\bque\s+(?:lo|la|los)\s+arreglen\b"
 )
 
 _NOT_A_REQUEST = re.compile(

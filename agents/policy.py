@@ -69,6 +69,7 @@ COMPLIANCE = _any(
     r"\b(?:need|have|tenemos|necesitamos|required)\s+(?:\w+\s+){0,3}(?:probate|sucesi[oó]n)\b|\b(?:pasar|go)\s+(?:por|through)\s+(?:el\s+|a\s+)?probate\b|\bprobate\s+(?:process|court|attorney|required|needed)\b|\btestamento\b",
     # disclosures and evictions
     DISCLOSURE_QUESTION,
+    r"\b(?:negros|blancos|morenos|asi[aá]ticos|gringos|hispanos|latinos|mexicanos|inmigrantes|ind[ií]genas)\b",
     r"\bpeople\s+like\s+us\b|\bour\s+(?:own\s+)?kind\b|\bgente\s+como\s+nosotros\b|\bcat[oó]lic[oa]s?\b|\bcristian[oa]s?\b|\bjud[ií]os?\b|\bmusulman[ae]s?\b",
     r"\b(?:have|need|required|obligated)\s+to\s+(?:tell|inform|let\s+know|mention)\s+(?:the\s+)?(?:buyers?|them|anyone)\b|\btell\s+(?:the\s+)?buyers?\s+about\b|\bdisclos(?:e|ed|ing|ure|ures)\b|\bdivulgar\b|\brevelar\b|\bdied\b|\bdeath\b|\bmurder(?:ed)?\b|\bsuicide\b|\bhaunted\b|\bmuri[oó]\b",
     r"\b(?:get|kick|force|throw)\s+(?:him|her|them|(?:my|our|the)\s+(?:tenants?|renters?))\s+out\b|\btenants?\b[^.?!]{0,60}\b(?:behind\s+on|not\s+paying|stopped\s+paying|won'?t\s+pay|hasn'?t\s+paid)\b|\bsacar\s+(?:al|a\s+los|a\s+mis?)\s+inquilin|\binquilin\w*\b[^.?!]{0,60}\bno\s+(?:paga|ha\s+pagado|quiere\s+(?:salir|irse))\b",
@@ -98,6 +99,7 @@ UNHAPPY_CLIENT = _any(
     r"\b(?:nobody|no\s+one|noone|no-one)\s+(?:has\s+|ever\s+|even\s+)?(?:answer|respond|call|got\s+back|gets\s+back|return|repl|reach|help|follow|contact)\w*",
     r"\b(?:third|second|fourth|fifth|\d+(?:st|nd|rd|th))\s+time\s+(?:i'?m\s+|i\s+am\s+|we'?re\s+|i'?ve\s+|we'?ve\s+)?(?:asking|asked|calling|called|texting|texted|requesting)\b|\bdoes\s+anyone\s+(?:over\s+there\s+)?(?:actually\s+|even\s+)?(?:read|care|work|answer|listen)\b|\bkeep\s+(?:asking|calling|texting)\b|\b(?:zero|no|not\s+one|not\s+a\s+single)\s+(?:offers|showings|calls|interest)\b[^?]*\b(?:great|nice|brilliant|impressive|wonderful|fantastic)\b|\bthanks\s+for\s+nothing\b|\breally\s+impressive\b",
     r"\bnever\s+(?:heard\s+back|got\s+back|called\s+(?:me\s+)?back|respond\w*|answer\w*|replied)\b|\bhaven'?t\s+heard\s+(?:back|from|anything)\b|\bstill\s+(?:no\s+(?:answer|response|reply|call)|waiting\s+(?:for|on)\s+(?:a|an|your|someone))\b|\bno\s+(?:response|reply|answer)\s+(?:from|yet|to)\b|\bignor(?:ed|ing)\s+(?:me|us|my|our)\b",
+    r"\bnos\s+vamos\s+con\s+otr[oa]\b|\botra\s+(?:agencia|compa[ñn][ií]a|inmobiliaria)\b|\bsi\s+no\s+hacen\s+algo\b",
     r"\b(?:picked|chose|hired|choosing|picking)\s+the\s+(?:right|wrong)\s+(?:agent|realtor|team|broker)\b|\bwrong\s+(?:agent|realtor|team)\b",
     r"\b(?:fire|firing|fired|dump|dumping)\s+(?:you|y'?all|your)\b|\bswitch(?:ing)?\s+(?:to\s+(?:another|a\s+different|a\s+new)\s+)?(?:agents?|realtors?|brokers?|brokerages?)\b|\b(?:find|get|hire|go\s+with|going\s+with|went\s+with|use|try)\s+(?:another|a\s+different|a\s+new|a\s+better)\s+(?:agent|realtor|broker|team|company)\b|\b(?:go|going|went)\s+with\s+(?:another|a\s+different|someone\s+else|a\s+new)\b",
     r"\bcancel\s+(?:the|our|my|this)\s+(?:listing|contract|agreement)\b|\bcomplain\w*|\bcomplaint\b|\blost\s+(?:all\s+)?(?:trust|faith|confidence)\b|\bfed\s+up\b",

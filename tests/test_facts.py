@@ -61,6 +61,7 @@ def test_numbers_that_are_not_a_price(text: str) -> None:
         ("presupuesto de cuatrocientos cincuenta mil", 450_000),
         ("hasta dos millones y medio", 2_500_000),
         ("hoping to get a million two for it", 1_200_000),
+        ("algo de 2 recamaras, medio millon maximo", 500_000),
         ("we could go one point one for the right house", 1_100_000),
     ],
 )
@@ -76,6 +77,7 @@ def test_prices_in_words(text: str, price: int) -> None:
         "two kids and three dogs",
         "thanks a million!",
         "un millón de gracias",
+        "Mi credito esta en 620, todavia puedo calificar?",
     ],
 )
 def test_words_that_are_not_a_price(text: str) -> None:

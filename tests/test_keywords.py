@@ -42,7 +42,7 @@ def test_sentences_with_keywords_are_ordinary_messages(text: str) -> None:
     "text",
     ["opt out", "OPT-OUT", "Stop all", "Stop texting me", "please stop messaging me",
      "Remove me from your list", "don't text me again", "No me manden más mensajes", "Dejen de escribirme",
-     "Ya no me manden mensajes por favor", "no nos envíen más textos"],
+     "Ya no me manden mensajes por favor", "no nos envíen más textos", "Bórrenme de su lista, ya no me interesa"],
 )  # fmt: skip
 def test_plain_requests_to_stop_texting_opt_out(text: str) -> None:
     assert keyword_action(text) is Action.OPT_OUT
