@@ -21,7 +21,7 @@ class RuleBrain:
         self._overseer = overseer
 
     async def decide(self, lead: Lead, text: str, history: Sequence[Message]) -> Decision:
-        return self._overseer.decide(lead, text)
+        return self._overseer.decide(lead, text, history)
 
 
 def apply_decision(lead: Lead, decision: Decision, *, replied: bool) -> Lead:
@@ -40,6 +40,12 @@ def apply_decision(lead: Lead, decision: Decision, *, replied: bool) -> Lead:
             update["persona_history"] = [*lead.persona_history, decision.persona]
         if replied and decision.question and decision.question not in lead.asked:
             update["asked"] = [*lead.asked, decision.question]
+        if replied or decision.escalate:
+            update["last_question"] = decision.question
+            update["answered"] = [*lead.answered, *(t for t in decision.topics if t not in lead.answered)]
+            update["open_question"] = decision.unanswered or lead.open_question
+        if decision.appointment is not None:
+            update["appointment"] = decision.appointment
     if replied:
         update["replies_sent"] = lead.replies_sent + 1
     return lead.model_copy(update=update)

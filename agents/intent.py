@@ -315,14 +315,17 @@ def persona_scores(text: str) -> dict[Persona, int]:
     return {persona: sum(weight for pattern, weight in CUES[persona] if pattern.search(text)) for persona in PRECEDENCE}
 
 
-def choose_persona(text: str, current: Persona | None, has_bedrooms: bool = False) -> Persona:
-    """The persona for this message: sticky across a conversation unless the topic clearly changes."""
+def choose_persona(
+    text: str, current: Persona | None, has_bedrooms: bool = False, fallback: Persona | None = None
+) -> Persona:
+    """The persona for this message: sticky across a conversation unless the topic clearly changes;
+    `fallback` (else the buyer specialist) when a new lead's text has no cue at all."""
     scores = persona_scores(text)
     if has_bedrooms and not _OWNER.search(text.lower()):
         scores[Persona.BUYER] += 1
     best = max(PRECEDENCE, key=lambda p: (scores[p], -PRECEDENCE.index(p)))
     if current is None:
-        return best if scores[best] > 0 else Persona.BUYER
+        return best if scores[best] > 0 else fallback or Persona.BUYER
     if best != current and scores[best] >= CLEAR_TOPIC and scores[best] > scores[current]:
         return best
     return current

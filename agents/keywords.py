@@ -1,13 +1,17 @@
-"""Carrier keyword actions (CTIA): a message that is only one of these words is an action.
+"""Carrier keyword actions (CTIA) and plain requests to stop texting.
 
-A sentence that merely contains "stop" or "help" is an ordinary message, so the whole message,
-stripped of spaces and punctuation, must be the keyword.
+A message that is only one of the carrier words is an action; "stop" inside a sentence is not
+("stop by the house", "can't stop thinking about that kitchen"), unless the sentence asks us to
+stop texting: consent can be revoked "by any reasonable means" (FCC, 2024), so "pls stop texting
+me", "lose my number", "wrong number" and "no me escriban más" opt out. Asking to stop one kind
+of listing ("stop sending condos") does not.
 """
 
 from __future__ import annotations
 
 import re
 
+from agents.text import fold
 from agents.types import Action
 
 OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"})
@@ -16,27 +20,31 @@ HELP = frozenset({"help", "info"})
 
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _JOINERS = re.compile(r"[\s\-_]+")
-# Consent can be revoked "by any reasonable means" (FCC, 2024): a plain request to stop texting
-# opts out too. Asking to stop one kind of listing ("stop sending condos") does not.
+# Words around a keyword that leave it a keyword: "Stop. Thank you", "stop please", "pls stop".
+_COURTESY = re.compile(r"\b(?:please|pls|plz|thank you|thanks|thx|ty|now|it|ok|okay|por favor|gracias|ya)\b|[^\w\s]")
 _STOP_REQUEST = re.compile(
-    r"^(?:please\s+)?(?:stop|quit|cease)\s+(?:texting|messaging|contacting|sending\s+(?:me\s+)?(?:texts|messages))\b"
-    r"|\b(?:remove|take)\s+(?:me|my\s+number)\s+(?:off|from)\s+(?:your|this|the)\s+(?:list|texts?|messages)\b"
-    r"|\bdon'?t\s+(?:text|message|contact)\s+me\b|\bunsubscribe\s+me\b|\bno\s+more\s+(?:texts|messages)\b"
-    r"|\bdej[ae]n?\s+de\s+(?:enviarme|mandarme|escribirme)\b|\bno\s+me\s+(?:escriba|mande|envi[eé])n?\s+m[aá]s\b"
-    r"|\bno\s+(?:me|nos)\s+(?:escrib|mand|env[ií]|text)\w*\s+(?:m[aá]s\s+)?(?:mensajes|textos|sms)\b(?!\s+(?:de|sobre|acerca|con)\b)"
-    r"|\b(?:b[oó]rr|s[aá]qu|qu[ií]t)(?:en|e)(?:me|nos)\s+de\s+(?:su|la|esta|sus)\s+listas?\b",
-    re.IGNORECASE,
+    r"(?<!don't )(?<!dont )(?<!do not )(?<!never )\b(?:stop|quit|cease)\s+(?:texting|messaging|contacting|calling"
+    r"|sending\s+(?:me\s+|us\s+)?(?:texts|messages|stuff|these|this))\b"
+    r"|\bno\s+more\s+(?:texts|messages)\b|\bdon'?t\s+(?:text|message|contact)\s+(?:me|us)\b|\bleave\s+(?:me|us)\s+alone\b"
+    r"|\b(?:remove|take|delete)\s+(?:me|us|my\s+number|this\s+number)\s+(?:off|from)\b|\bunsubscribe\b"
+    r"|\b(?:lose|delete|remove|erase)\s+(?:my|this|our)\s+(?:number|#|contact)\b|\bwrong\s+(?:number|person|#)\b"
+    r"|\b(?:ya\s+)?no\s+(?:me|nos)\s+(?:escrib|mand|envi|text)\w*(?:\s+m[aá]s)?(?:\s+(?:mensajes|textos|sms))?(?:\s+m[aá]s)?"
+    r"(?=\s*(?:$|[.,!?]|por\s+favor|porfa|gracias|ya\b))"
+    r"|\bdej[ae]n?\s+de\s+(?:enviar|mandar|escribir|textear)(?:me|nos)\b"
+    r"|\b(?:borr|saqu|quit)(?:en|e)(?:me|nos)\b|\bn[uú]mero\s+equivocado\b"
 )
 
 
-def keyword_action(text: str) -> Action | None:
-    """The carrier action a message asks for, or None for an ordinary message."""
+def keyword_action(text: str, *, answering: bool = False) -> Action | None:
+    """The carrier action a message asks for, or None for an ordinary message. `answering`: the
+    bot just asked the lead something, so a bare "yes" answers it rather than opting in again."""
     word = _EDGES.sub("", text.strip()).lower()
     if len(word.split()) <= 2:
         word = _JOINERS.sub("", word)  # "opt out", "OPT-OUT", "stop all"
-    if word in OPT_OUT or _STOP_REQUEST.search(text):
+    courteous = " ".join(_COURTESY.sub(" ", text.lower()).split())
+    if word in OPT_OUT or courteous in OPT_OUT or _STOP_REQUEST.search(fold(text)):
         return Action.OPT_OUT
-    if word in OPT_IN:
+    if word in OPT_IN and not (answering and word == "yes"):
         return Action.OPT_IN
     if word in HELP:
         return Action.HELP

@@ -28,6 +28,9 @@ class Market(BaseModel):
     price_per_sqft: int | None = None
     trend: str | None = None
     partners: list[Partner] = Field(default_factory=list)
+    # Anything else the knowledge answers may say about the market (as_of, rent_3bed, cap_rate,
+    # school_districts, crime_map, mello_roos ...): Jorge adds a fact here and uses it in an answer.
+    facts: dict[str, str | int | float | list[str]] = Field(default_factory=dict)
 
     def partner(self, role: str) -> Partner | None:
         return next((p for p in self.partners if p.role == role), None)

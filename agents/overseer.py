@@ -1,76 +1,140 @@
-"""The overseer: understands a message, picks the specialist, applies Jorge's policy, checks
-the draft, and returns one decision with the reply that goes with it."""
+"""The overseer: understands a message, picks the specialist, applies Jorge's policy, plans and
+checks the reply, and returns one decision with the reply that goes with it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 
 from agents.facts import extract_facts
 from agents.intent import choose_persona
 from agents.keywords import keyword_action
+from agents.knowledge import Knowledge
 from agents.language import detect_language
 from agents.markets import MarketCatalog
-from agents.personas import SPECIALISTS, Specialist
+from agents.plan import Plan, Planner, Situation
 from agents.policy import escalation_reasons
 from agents.priority import score_priority
 from agents.quality import check_reply
-from agents.types import Action, Decision, Lead, Persona, Reason
-from agents.voice import holding, keyword_reply, media_reply, speak
+from agents.types import Action, Decision, Language, Lead, Message, Persona, Reason
+from agents.understanding import Reading, Understanding
+from agents.voice import answer_context, holding, keyword_reply, media_reply, speak
 
 
 class Overseer:
     def __init__(
         self,
         catalog: MarketCatalog,
+        knowledge: Knowledge,
         *,
-        specialists: Mapping[Persona, Specialist] = SPECIALISTS,
         allowed_contacts: Iterable[str] = (),
+        backstop: str = "Jorge",
     ) -> None:
         self._catalog = catalog
-        self._specialists = specialists
+        self.knowledge = knowledge
+        self.understanding = Understanding(knowledge)
+        self._planner = Planner(knowledge)
         self._allowed_contacts = tuple(allowed_contacts)
+        self._backstop = backstop  # who acts on a lead nobody owns yet
 
-    def decide(self, lead: Lead, text: str) -> Decision:
+    def owner_name(self, lead: Lead) -> str:
+        """The first name a reply uses for the person who will act: the lead's owner, else Jorge."""
+        return (lead.assigned_to or self._backstop).split()[0]
+
+    def decide(self, lead: Lead, text: str, history: Sequence[Message] = ()) -> Decision:
         """The decision for one inbound message from `lead` (its profile as known before it)."""
-        language = detect_language(text, default=lead.language)
+        # A word or two ("ya", "ok", "si") is too little to switch a conversation's language on.
+        language = lead.language if lead.language and len(text.split()) <= 2 else detect_language(text, lead.language)
         if not text.strip():  # a photo with no words, or an empty text
             return Decision(
                 action=Action.REPLY, language=language, persona=lead.persona, market=lead.market,
                 facts=lead.facts, reply=media_reply(lead, language),
             )  # fmt: skip
-        action = keyword_action(text)
+        action = keyword_action(text, answering=lead.last_question is not None and not lead.opted_out)
         if action is not None:
             return Decision(action=action, language=language, reply=keyword_reply(action, language))
 
+        reading = self.understanding.read(text)
         found = extract_facts(text)
         facts = lead.facts.merged(found)
         market_key = self._catalog.find(text) or lead.market
-        persona = choose_persona(text, lead.persona, has_bedrooms=found.bedrooms is not None)
+        persona = self._persona(text, lead, reading, has_bedrooms=found.bedrooms is not None)
         reasons = escalation_reasons(text, facts.price)
+        for topic in reading.topics:
+            reason = self.knowledge.topics[topic].escalate
+            if reason is not None and reason not in reasons:
+                reasons.append(reason)
         if persona is Persona.NEGOTIATION and Reason.NEGOTIATION not in reasons:
             reasons.insert(0, Reason.NEGOTIATION)  # the negotiation expert never sends on its own
 
         current = lead.model_copy(update={"facts": facts, "market": market_key, "persona": persona})
         market = self._catalog.get(market_key)
-        draft = self._specialists[persona].draft(current, text)
-        news = bool(found.known()) or market_key != lead.market or lead.is_new
-        drafted = speak(draft, current, language, market, news=news, new_market=market_key != lead.market)
+        earlier_text = _earlier_text(history, text)
+        situation = Situation(
+            text=text, lead=lead, current=current, reading=reading, found=found, language=language,
+            context=answer_context(facts, market, self.owner_name(lead)), new_market=market_key != lead.market,
+            earlier=self.understanding.read(earlier_text) if earlier_text and "unanswered" in reading.acts else None,
+            earlier_text=earlier_text,
+        )  # fmt: skip
+        plan = self._planner.plan(situation)
+        persona = plan.draft.persona
+        current = current.model_copy(update={"persona": persona, "facts": facts.merged(plan.facts)})
+        open_appointment = lead.appointment is not None and lead.appointment.status == "requested"
+
+        sent_before = {m.body for m in history if m.direction == "out"}
+
+        def draft(first: bool) -> str:
+            # An escalated draft goes out after the holding reply, which already introduced the bot.
+            # A reply is never the same as an earlier one: the second time, other words.
+            text = ""
+            for again in range(4):
+                text = speak(plan.draft, current, language, market, owner=self.owner_name(lead), first=first,
+                             appointment_open=open_appointment, again=again)  # fmt: skip
+                if text not in sent_before:
+                    break
+            return text
+
+        drafted = draft(lead.is_new and not reasons)
         notes = check_reply(drafted, lead_phone=lead.phone, allowed_contacts=self._allowed_contacts)
         if notes and Reason.COMPLIANCE not in reasons:
             reasons.append(Reason.COMPLIANCE)
+            drafted = draft(first=False)
+        return self._decision(lead, current, language, reasons, plan, drafted, notes, reading)
 
+    def _persona(self, text: str, lead: Lead, reading: Reading, *, has_bedrooms: bool) -> Persona:
+        """The router's choice; a new lead's first text with no cue takes the persona of the topic
+        it asks about (the knowledge says whose question it is)."""
+        topic_persona = next((p for t in reading.topics if (p := self.knowledge.topics[t].persona) is not None), None)
+        return choose_persona(text, lead.persona, has_bedrooms=has_bedrooms, fallback=topic_persona)
+
+    def _decision(
+        self, lead: Lead, current: Lead, language: Language, reasons: list[Reason], plan: Plan, drafted: str,
+        notes: list[str], reading: Reading,
+    ) -> Decision:  # fmt: skip
         escalate = bool(reasons)
         return Decision(
             action=Action.REPLY,
             language=language,
-            persona=persona,
+            persona=current.persona,
             escalate=escalate,
             reasons=reasons,
-            market=market_key,
-            facts=facts,
-            priority=score_priority(facts),
-            question=None if escalate else draft.question,
+            market=current.market,
+            facts=current.facts,
+            priority=score_priority(current.facts),
+            question=plan.asked,
             draft=drafted,
-            reply=holding(current, language, reasons) if escalate else drafted,
+            reply=holding(lead, language, reasons, plan.appointment) if escalate else drafted,
             notes=notes,
+            topics=plan.topics,
+            acts=list(reading.acts),
+            appointment=plan.appointment,
+            tasks=plan.tasks,
+            unanswered=plan.unanswered,
         )
+
+
+def _earlier_text(history: Sequence[Message], text: str) -> str | None:
+    """The lead's last text before this one (for "you didn't answer my question")."""
+    for message in reversed(history):
+        if message.direction == "in" and message.body.strip() and message.body not in text:
+            return message.body
+    return None

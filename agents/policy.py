@@ -65,7 +65,7 @@ NEGOTIATION = _any(
 COMPLIANCE = _any(
     # legal and tax advice
     r"\blegal(?:ly)?\b|\billegal\b|\blawyer\b|\battorney\b|\bsue\b|\bsuing\b|\blawsuit\b|\blitigation\b|\bis\s+it\s+against\s+the\s+law\b|\babogad[oa]\b|\bdemandar\b",
-    r"\bcapital\s+gains?\b|\b1031\b|\bwrite[- ]?offs?\b|\bdeduct(?:ible|ion|ions)?\b|\birs\b|\btaxed\b|\btax\s+(?:advice|implications?|consequences?|benefits?|break|bill|purposes|credit|hit|liabilit\w*|exempt\w*|questions?|situation|strategy|wise|reassessment|basis|deferral)\b|\b(?:pay|owe|avoid|save\s+on|reduce|lower)\s+(?:\w+\s+)?tax(?:es)?\b|\btaxes\s+(?:on|if|when)\b|\bprop(?:osition)?\s*1[39]\b|\bimpuestos?\b(?!\s+y\s+seguro)",
+    r"\bcapital\s+gains?\b|\b1031\b|\bwrite[- ]?off\s+(?:the|my|our|it|this|that)\b|\bdeduct(?:ible|ion|ions)?\b|\birs\b|\btaxed\b|\btax\s+(?:advice|implications?|consequences?|benefits?|break|purposes|credit|hit|liabilit\w*|exempt\w*|questions?|situation|strategy|wise|reassessment|basis|deferral)\b|\b(?:pay|owe|avoid|save\s+on|reduce|lower)\s+(?:\w+\s+)?tax(?:es)?\b|\btaxes\s+(?:on|if|when)\b|\bprop(?:osition)?\s*1[39]\b|\bimpuestos?\b(?!\s+y\s+seguro)",
     r"\b(?:need|have|tenemos|necesitamos|required)\s+(?:\w+\s+){0,3}(?:probate|sucesi[oó]n)\b|\b(?:pasar|go)\s+(?:por|through)\s+(?:el\s+|a\s+)?probate\b|\bprobate\s+(?:process|court|attorney|required|needed)\b|\btestamento\b",
     # disclosures and evictions
     DISCLOSURE_QUESTION,

@@ -45,6 +45,10 @@ def to_gsm7(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+def first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(text, maxsplit=1)[0]
+
+
 def fit(text: str, limit: int = MAX_REPLY) -> str:
     """`text` shortened to `limit` characters at a sentence boundary, else a word boundary."""
     text = " ".join(text.split())

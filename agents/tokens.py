@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
+# The shortest prefix (tools + system) the API caches, by model (Anthropic's prompt-caching docs);
+# a shorter one is silently not cached. Sonnet 4.6 is documented at 1,024 but reported to need
+# 2,048 in practice, so 2,048 is the floor we hold ourselves to.
+CACHE_FLOOR = {"claude-sonnet-4-6": 2048, "claude-sonnet-4-5": 1024, "claude-opus-4-6": 4096, "claude-opus-4-5": 4096,
+               "claude-haiku-4-5": 4096}  # fmt: skip
+UNKNOWN_MODEL_FLOOR = 4096
 # Estimated dollars per million tokens (input, cache write, cache read, output), for stats only.
 PRICES = {"input": 3.0, "cache_write": 3.75, "cache_read": 0.30, "output": 15.0}
 

@@ -71,6 +71,46 @@ class Facts(BaseModel):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
+class Appointment(BaseModel):
+    """A showing, listing consult or call the lead asked for, as they said it; a person confirms it.
+
+    `day` and `time` are the lead's words made tidy ("saturday", "2 pm"); the exact instant is
+    worked out when the booking is confirmed."""
+
+    id: str = ""
+    kind: str  # "showing" | "listing_consult" | "call"
+    day: str | None = None
+    time: str | None = None
+    address: str | None = None
+    status: str = "requested"  # "requested" | "confirmed" | "cancelled" | "done"
+    owner: str | None = None  # the teammate who confirms it; None: whoever owns the lead
+    text: str = ""  # the lead's words
+    created_at: datetime | None = None
+
+    @property
+    def missing(self) -> str | None:
+        """What to ask next: "day", "time", "address" (a visit needs one), or None when complete."""
+        if self.day is None:
+            return "when" if self.time is None else "day"
+        if self.time is None:
+            return "time"
+        if self.kind == "listing_consult" and self.address is None:
+            return "address"
+        return None
+
+
+class Task(BaseModel):
+    """Something a reply said a person would do, in front of that person until it is done."""
+
+    id: str = ""
+    phone: str = ""
+    text: str
+    owner: str | None = None  # None: whoever owns the lead (its assignee, else Jorge)
+    done: bool = False
+    done_by: str | None = None
+    created_at: datetime | None = None
+
+
 class Message(BaseModel):
     direction: str  # "in" | "out"
     body: str
@@ -113,6 +153,10 @@ class Lead(BaseModel):
     priority: Priority | None = None
     slack_thread: str | None = None  # ts of the lead's Slack thread, once it has one
     replies_sent: int = 0
+    last_question: str | None = None  # what the bot asked last: a question key or "step:<id>"
+    answered: list[str] = Field(default_factory=list)  # knowledge topics answered so far
+    open_question: str | None = None  # a question of the lead's the bot could not answer yet
+    appointment: Appointment | None = None  # the latest appointment request still being arranged
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -138,6 +182,11 @@ class Decision(BaseModel):
     reply: str = ""  # what the lead gets now: the draft, a holding reply or a keyword answer
     notes: list[str] = Field(default_factory=list)
     usage: dict[str, int] | None = None  # model tokens spent on this decision (input, cache_read, ...)
+    topics: list[str] = Field(default_factory=list)  # knowledge topics this reply answers
+    acts: list[str] = Field(default_factory=list)  # kinds of message heard (thanks, yes, correction ...)
+    appointment: Appointment | None = None  # a request to record (new, or more details of the open one)
+    tasks: list[str] = Field(default_factory=list)  # what the reply says a person will do
+    unanswered: str | None = None  # the lead's question this reply could not answer
 
     def route_view(self) -> dict[str, Any]:
         """The decision as `jorge route` prints it (the contract in shared/eval/README.md)."""
@@ -153,6 +202,8 @@ class Decision(BaseModel):
         }
         if self.escalate:
             view["draft"] = self.draft
+        if self.topics or self.acts:
+            view["topics"] = [*self.topics, *self.acts]
         if self.priority is not None:
             view["priority"] = self.priority.model_dump()
         return view

@@ -5,25 +5,45 @@ from __future__ import annotations
 from typing import Any
 
 from agents.markets import Market
-from agents.personas import Draft
-from agents.sms import MAX_REPLY, fit, to_gsm7
-from agents.types import Action, Language, Lead, Reason
+from agents.plan import Draft
+from agents.sms import MAX_REPLY, first_sentence, fit, to_gsm7
+from agents.types import Action, Appointment, Facts, Language, Lead, Reason
 from templates import render
+
+# Market facts the knowledge answers may name; each is empty unless the configuration gives it.
+MARKET_FACTS = ("as_of", "rent_3bed", "cap_rate", "school_districts", "crime_map", "mello_roos")
+PARTNER_ROLES = ("lender", "inspector", "title")
 
 
 def market_view(market: Market | None) -> dict[str, Any] | None:
-    """What the templates may say about a market."""
+    """What the templates and the knowledge answers may say about a market."""
     if market is None:
         return None
     lender = market.partner("lender")
     return {
+        **dict.fromkeys(MARKET_FACTS),
+        **market.facts,
         "name": market.name,
+        "neighbourhoods": market.neighbourhoods,
         "median_price": market.median_price,
         "days_on_market": market.days_on_market,
         "price_per_sqft": market.price_per_sqft,
         "trend": market.trend,
         "lender": lender.name if lender else None,
     }
+
+
+def partner_view(market: Market | None) -> dict[str, str | None]:
+    """Partners by role: a name only where the configuration names one."""
+    view: dict[str, str | None] = dict.fromkeys(PARTNER_ROLES)
+    for partner in market.partners if market else []:
+        view[partner.role] = partner.name
+    return view
+
+
+def answer_context(facts: Facts, market: Market | None, owner: str) -> dict[str, Any]:
+    """What a knowledge answer or a step may use: the market, the lead's facts, partners, owner."""
+    return {"market": market_view(market), "facts": facts.model_dump(), "partner": partner_view(market), "owner": owner}
 
 
 def _finish(name: str, context: dict[str, Any]) -> str:
@@ -34,33 +54,49 @@ def _finish(name: str, context: dict[str, Any]) -> str:
 
 
 def speak(
-    draft: Draft, lead: Lead, language: Language, market: Market | None, *, news: bool = True, new_market: bool = True
+    draft: Draft,
+    lead: Lead,
+    language: Language,
+    market: Market | None,
+    *,
+    owner: str,
+    first: bool,
+    appointment_open: bool = False,
+    again: int = 0,
 ) -> str:
-    """The persona's reply in Jorge's voice. `news`: this message told us something new, so the
-    reply acknowledges it; `new_market`: the market was just named, so its figures are shown once."""
+    """The plan in Jorge's voice, in one text: parts are left out, least useful first, until it
+    fits (the market note, the acknowledgement beside an answer, a second answer, the question)."""
     context = {
-        "news": news,
-        "new_market": new_market,
-        "first": lead.is_new,
+        **draft.model_dump(exclude={"persona"}),
+        "persona": draft.persona.value,
+        "first": first,
         "name": lead.name,
-        "topic": draft.topic,
-        "question": draft.question,
+        "owner": owner,
+        "appointment_open": appointment_open,
+        "again": again,
         "facts": lead.facts.model_dump(),
         "market": market_view(market),
+        "answers_brief": [first_sentence(answer) for answer in draft.answers],
     }
-    return _finish(f"{language.value}/{draft.persona.value}.j2", context)
+    for level in range(6):
+        text = to_gsm7(render(f"{language.value}/reply.j2", level=level, **context))
+        if len(text) <= MAX_REPLY:
+            return text
+    return fit(text, MAX_REPLY)
 
 
-def holding(lead: Lead, language: Language, reasons: list[Reason]) -> str:
-    """The short reply a lead gets while Jorge looks at an escalation."""
-    context = {"first": lead.is_new, "name": lead.name, "reasons": [r.value for r in reasons]}
+def holding(lead: Lead, language: Language, reasons: list[Reason], appointment: Appointment | None = None) -> str:
+    """The short reply a lead gets while Jorge looks at an escalation (echoing the day and time of
+    an appointment request, so the lead knows it was heard)."""
+    context = {"first": lead.is_new, "name": lead.name, "reasons": [r.value for r in reasons],
+               "appointment": appointment.model_dump() if appointment else None}  # fmt: skip
     return _finish(f"{language.value}/holding.j2", context)
 
 
-def claude_reply(body: str, lead: Lead, language: Language) -> str:
+def claude_reply(body: str, lead: Lead, language: Language, *, first: bool) -> str:
     """Claude's draft in Jorge's voice: it fills the body slot; greeting, disclosure and sign-off
     come from the template."""
-    return _finish(f"{language.value}/claude.j2", {"first": lead.is_new, "name": lead.name, "body": body})
+    return _finish(f"{language.value}/claude.j2", {"first": first, "name": lead.name, "body": body})
 
 
 def followup(lead: Lead, market: Market | None, *, step: int, last: bool) -> str:

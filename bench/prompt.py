@@ -6,6 +6,8 @@ Runs the real ClaudeBrain and anthropic SDK against the fake Messages API (tests
 127.0.0.1, through the conversation pipeline on an in-memory Redis. Prints the request size per
 turn (characters, and tokens estimated at 4 characters a token) split into the stable, cached
 part and the per-lead part; the per-lead part stops growing once the history window is full.
+Then the cached prefix (tools + system) against the model's minimum cacheable length: below it
+the API caches nothing and says nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from anthropic import AsyncAnthropic
 
 from agents.claude import ClaudeBrain
+from agents.tokens import CACHE_FLOOR, DEFAULT_MODEL, UNKNOWN_MODEL_FLOOR
 from bot.config import load_config
 from bot.conversation import Conversation, Guards
 from bot.outbound import DryRunSender
@@ -62,6 +65,13 @@ async def main(turns: int) -> None:
         grows = max(sizes[window_full:]) - min(sizes[window_full:])
         print(f"per-lead part after turn {window_full}: {min(sizes[window_full:])}-{max(sizes[window_full:])} chars "
               f"(varies by {grows} chars with the wording, does not grow)")  # fmt: skip
+        request = fake.requests[-1]
+        prefix = len(json.dumps(request["tools"], ensure_ascii=False)) + len(request["system"][0]["text"])
+        floor = CACHE_FLOOR.get(DEFAULT_MODEL, UNKNOWN_MODEL_FLOOR)
+        low, high = prefix // 5, prefix // 3  # English prose runs 3-5 characters a token
+        verdict = "reaches" if low >= floor else "MAY NOT reach" if high >= floor else "DOES NOT reach"
+        print(f"cached prefix (tools + system): {prefix} chars, ~{low:,}-{high:,} tokens; {DEFAULT_MODEL} caches from "
+              f"{floor:,} tokens: {verdict} the floor ({low / floor:.1f}x at the low estimate)")  # fmt: skip
     finally:
         fake.stop()
 

@@ -11,8 +11,10 @@ from bot.chat import run_chat
 from bot.config import load_config
 from bot.errors import ConfigError
 from bot.evaluation import evaluate, read_cases
+from bot.knowledge_check import check_knowledge
 from bot.logs import configure_logging
 from bot.outbound import DryRunSender
+from bot.replay import replay_lines, silent_transports
 from bot.route import route_lines
 from bot.settings import load_settings
 from bot.wiring import build, build_brain, build_overseer
@@ -57,6 +59,35 @@ def route(
 
 
 @app.command()
+def replay(
+    brain: str = typer.Option("", help="claude or rules (default: claude when ANTHROPIC_API_KEY is set)"),
+) -> None:
+    """Read conversations ({"id", "from", "turns"} JSON lines) on stdin; play each on the embedded
+    default and write one line per conversation with every reply, decision and event."""
+    if brain not in ("", "claude", "rules"):
+        typer.echo("jorge replay: --brain must be claude or rules", err=True)
+        raise typer.Exit(2)
+    settings = load_settings(redis_url=None, twilio_account_sid=None, twilio_auth_token=None, slack_bot_token=None,
+                             jorge_coalesce_window="0s")  # fmt: skip
+    services = build(settings, **silent_transports())
+    if brain:
+        services.conversation.brain = build_brain(settings, services.config, services.overseer, choice=brain)
+
+    async def run() -> int:
+        failed = 0
+        async for output, ok in replay_lines(services, sys.stdin):
+            sys.stdout.write(output + "\n")
+            sys.stdout.flush()
+            failed += not ok
+        return failed
+
+    failed = asyncio.run(run())
+    if failed:
+        typer.echo(f"{failed} input line(s) could not be replayed", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
 def serve() -> None:
     """Run the web app (Twilio webhooks, Slack, API) on HOST:PORT; jobs in-process without REDIS_URL."""
     import uvicorn
@@ -95,6 +126,20 @@ def eval_(cases: str = typer.Argument(..., help="labelled cases, JSON lines")) -
         raise typer.Exit(2) from None
     for line in evaluate(overseer, loaded).lines():
         typer.echo(line)
+
+
+@app.command()
+def knowledge() -> None:
+    """Check the knowledge files (JORGE_CONFIG's knowledge_dir, else the shipped ones) and show each answer."""
+    config = load_config(load_settings().jorge_config)
+    shown, problems = check_knowledge(config.knowledge(), config)
+    for line in shown:
+        typer.echo(line)
+    for problem in problems:
+        typer.secho(f"problem: {problem}", fg="red", err=True)
+    typer.echo(f"{len(shown) // 2} topics checked, {len(problems)} problem(s)")
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -15,9 +15,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError, model_validator
 
 from agents.assignment import Weights
+from agents.knowledge import Knowledge, KnowledgeError, load_knowledge
 from agents.markets import Market, MarketCatalog
 from agents.team import TeamMember
 from bot.errors import ConfigError
+from knowledge import DEFAULT_DIR as DEFAULT_KNOWLEDGE
 
 EXAMPLE_CONFIG = "jorge.example.toml"
 _ZIP = re.compile(r"^\d{5}$")
@@ -27,6 +29,7 @@ class Config(BaseModel):
     markets: dict[str, Market]
     team: list[TeamMember]
     assignment: Weights = Weights()
+    knowledge_dir: Path | None = None  # relative to the configuration file; unset: the shipped knowledge/
 
     @model_validator(mode="before")
     @classmethod
@@ -56,6 +59,13 @@ class Config(BaseModel):
     @property
     def catalog(self) -> MarketCatalog:
         return MarketCatalog(list(self.markets.values()))
+
+    def knowledge(self) -> Knowledge:
+        """The knowledge files, read and checked (a KnowledgeError names the file and field)."""
+        try:
+            return load_knowledge(self.knowledge_dir or DEFAULT_KNOWLEDGE)
+        except KnowledgeError as error:
+            raise ConfigError(f"knowledge: {error}") from None
 
     @property
     def approvers(self) -> list[TeamMember]:
@@ -93,10 +103,13 @@ def load_config(path: str | Path | None = None) -> Config:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{name}: not valid TOML: {error}") from None
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         where = _location(first["loc"]) or "(top level)"
         message = first["msg"].removeprefix("Value error, ")
         extra = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
         raise ConfigError(f"{name}: {where}: {message}{extra}") from None
+    if config.knowledge_dir is not None and path is not None and not config.knowledge_dir.is_absolute():
+        config = config.model_copy(update={"knowledge_dir": Path(path).parent / config.knowledge_dir})
+    return config

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -21,15 +21,16 @@ from zoneinfo import ZoneInfo
 from agents.brain import Brain, apply_decision
 from agents.keywords import keyword_action
 from agents.markets import Market
+from agents.promises import promises
 from agents.quality import check_reply
 from agents.team import TeamMember
-from agents.types import Action, Decision, Escalation, Language, Lead, Message, Owner
+from agents.types import Action, Appointment, Decision, Escalation, Language, Lead, Message, Owner, Task
 from agents.voice import followup
 from bot.errors import JorgeError, PermanentDeliveryError, UnknownLead
 from bot.metrics import ESCALATIONS, NOTIFY_FAILURES, OUTBOUND
 from bot.notify import DryRunNotifier, Notifier, Posted
 from bot.outbound import Sender, mask_phone
-from bot.slack_blocks import context_packet, lead_label
+from bot.slack_blocks import appointment_line, context_packet, lead_label, task_message
 from bot.store import LeadStore, PreparedJob, now
 
 log = logging.getLogger("jorge.conversation")
@@ -45,6 +46,14 @@ class AlreadyHandled(JorgeError):
     def __init__(self, escalation: Escalation) -> None:
         super().__init__(f"already handled by {escalation.decided_by}")
         self.escalation = escalation
+
+
+class TaskDone(JorgeError):
+    """The task was marked done before; `task.done_by` says by whom."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__(f"already done by {task.done_by}")
+        self.task = task
 
 
 class EditRejected(JorgeError):
@@ -68,6 +77,7 @@ class Turn:
     reply: str | None  # what the lead was sent now, if anything
     escalation: Escalation | None = None
     silenced: str | None = None  # why nothing was sent, when nothing was
+    events: list[str] = field(default_factory=list)  # escalated, appointment, task, opted_out, opted_in
 
 
 class Conversation:
@@ -80,6 +90,8 @@ class Conversation:
         allowed_contacts: Sequence[str] = (),
         guards: Guards = Guards(),
         notifier: Notifier | None = None,
+        backstop: str = "Jorge",
+        member_ids: Mapping[str, str] | None = None,
     ) -> None:
         self.store = store
         self.brain = brain
@@ -87,6 +99,8 @@ class Conversation:
         self.allowed_contacts = tuple(allowed_contacts)
         self.guards = guards
         self.notifier: Notifier = notifier or DryRunNotifier()
+        self.backstop = backstop  # who acts for a lead nobody owns yet (Jorge)
+        self.member_ids = dict(member_ids or {})  # team member name -> Slack user id, for mentions
 
     async def record_inbound(
         self,
@@ -156,6 +170,14 @@ class Conversation:
                 silenced = "not delivered"
                 stored = await self.store.get(lead.phone)  # a carrier opt-out was just recorded
                 lead = lead.model_copy(update={"opted_out": bool(stored and stored.opted_out)})
+        events: list[str] = []
+        if decision.action in (Action.OPT_OUT, Action.OPT_IN):
+            events.append("opted_out" if decision.action is Action.OPT_OUT else "opted_in")
+            await self.store.record_event(lead.phone, events[-1])
+        if decision.appointment is not None and decision.action is Action.REPLY and not lead.opted_out:
+            saved = await self._record_appointment(lead, decision.appointment)
+            decision = decision.model_copy(update={"appointment": saved})
+            events.append("appointment")
         before = lead.persona
         lead = apply_decision(lead, decision, replied=reply is not None)
         lead = await self.store.save(lead)
@@ -167,10 +189,55 @@ class Conversation:
             escalation = await self._escalate(lead, decision)
             ESCALATIONS.inc()
             await self.store.count("escalations", today())
+            await self.store.record_event(lead.phone, "escalated", escalation=escalation.id)
+            events.append("escalated")
             await self.store.set_owner(lead.phone, Owner.AWAITING_APPROVAL)
             lead = lead.model_copy(update={"owner": Owner.AWAITING_APPROVAL})
             lead = await self._post_prompt(lead, escalation)
-        return Turn(lead=lead, decision=decision, reply=reply, escalation=escalation, silenced=silenced)
+        if reply is not None or escalation is not None:
+            for task_text in _tasks(decision, reply, backed=escalation is not None):
+                lead = await self._record_task(lead, task_text)
+                events.append("task")
+        if decision.unanswered and "task" in events:
+            await self.store.count("unanswered", today())
+        return Turn(lead=lead, decision=decision, reply=reply, escalation=escalation, silenced=silenced,
+                    events=list(dict.fromkeys(events)))  # fmt: skip
+
+    # Tasks and appointment requests ---------------------------------------------------------
+
+    def owner_of(self, lead: Lead, task_owner: str | None = None) -> str:
+        """Who a task or an appointment request is in front of: its own owner, else the lead's
+        assignee, else Jorge (the backstop for leads nobody has claimed)."""
+        return task_owner or lead.assigned_to or self.backstop
+
+    def mention(self, name: str) -> str:
+        member_id = self.member_ids.get(name)
+        return f"<@{member_id}>" if member_id else name
+
+    async def _record_task(self, lead: Lead, text: str) -> Lead:
+        task = await self.store.add_task(lead.phone, text, lead.assigned_to)
+        await self.store.record_event(lead.phone, "task", task=task.id, text=text)
+        owner = self.mention(self.owner_of(lead, task.owner))
+        blocks = task_message(task, owner)
+        posted = await self._notify("task", self.notifier.thread(lead, f"Task for {owner}: {text}", blocks))
+        return await self._remember_thread(lead, posted)
+
+    async def _record_appointment(self, lead: Lead, appointment: Appointment) -> Appointment:
+        saved = await self.store.save_appointment(lead.phone, appointment)
+        await self.store.record_event(lead.phone, "appointment", appointment=saved.id, status=saved.status)
+        await self.note(lead.phone, appointment_line(saved, self.mention(self.owner_of(lead, saved.owner))))
+        return saved
+
+    async def finish_task(self, task_id: str, by: str) -> Task:
+        """Mark a task done, once; AlreadyHandled-like errors come back as UnknownLead or TaskDone."""
+        try:
+            task, first = await self.store.finish_task(task_id, by)
+        except KeyError:
+            raise UnknownLead(f"no task {task_id!r}") from None
+        if not first:
+            raise TaskDone(task)
+        await self.store.record_event(task.phone, "task_done", task=task.id, by=by)
+        return task
 
     async def _silence(self, lead: Lead, decision: Decision) -> str | None:
         """Why the bot must not answer, or None when it may (the send-time guards)."""
@@ -382,6 +449,16 @@ _THREADED = frozenset({"a person owns this lead", "waiting for Jorge's approval"
 
 async def _none(call: Awaitable[None]) -> None:
     await call
+
+
+def _tasks(decision: Decision, reply: str | None, *, backed: bool) -> list[str]:
+    """What the reply says a person will do. A reply that promises without a task, an appointment
+    or an escalation behind it gets a task to follow up on exactly what it said."""
+    tasks = list(decision.tasks)
+    said = decision.draft if backed else (reply or "")
+    if not tasks and not backed and decision.appointment is None and promises(said):
+        tasks.append(f"Follow up on what the assistant told the lead: \u201c{said}\u201d")
+    return tasks
 
 
 def _segments(pending: list[Message]) -> list[tuple[list[Message], Action | None]]:

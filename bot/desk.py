@@ -17,9 +17,9 @@ from datetime import timedelta
 
 from agents.facts import extract_price
 from agents.team import TeamMember
-from agents.types import Lead, Owner
+from agents.types import Lead, Owner, Task
 from bot.config import Config
-from bot.conversation import AlreadyHandled, Conversation, EditRejected, today
+from bot.conversation import AlreadyHandled, Conversation, EditRejected, TaskDone, today
 from bot.errors import UnknownLead
 from bot.jobs import JobQueue
 from bot.outbound import mask_phone
@@ -31,7 +31,7 @@ USAGE = """`/jorge` commands:
 • `help` · `leads [mine|unassigned|hot]` · `lead <phone>` · `workload` · `stats`
 • `take <lead>` · `assign <lead> @member` · `handoff <lead> @member [note]`
 • `pause <lead>` · `resume <lead>` · `reply <lead> <text>`
-• `followups <lead>` · `stop-followups <lead>`
+• `followups <lead>` · `stop-followups <lead>` · `tasks [all]`
 • `won <lead> [price]` · `lost <lead> [reason]` · `away` · `back` · `rebalance` (approvers)
 • `pause-all` · `resume-all` (approvers: the kill switch)"""
 
@@ -358,6 +358,33 @@ class Desk:
         except EditRejected as error:
             return f"Not sent: {error}"
         return f"Sent to {lead.phone}. The bot stays quiet for this lead until `/jorge resume {lead.phone}`."
+
+    async def _cmd_tasks(self, user_id: str, args: list[str]) -> str:
+        """Open tasks in front of you (`all`: the whole team's), oldest first."""
+        member = self._team_member(user_id)
+        everyone = bool(args) and args[0].lower() == "all"
+        lines = []
+        for task in await self.store.open_tasks():
+            lead = await self.store.get(task.phone)
+            owner = self.conversation.owner_of(lead, task.owner) if lead else task.owner or "-"
+            if everyone or owner == member.name:
+                who = f" ({owner})" if everyone else ""
+                lines.append(f"• {mask_phone(task.phone)}: {task.text}{who} `{task.id}`")
+        if not lines:
+            return "No open tasks." if everyone else "No open tasks for you."
+        return "*Open tasks*\n" + "\n".join(lines[:30])
+
+    async def task_done(self, user_id: str, task_id: str) -> Task:
+        """The Done button on a task: applied once; a second click is told who did it."""
+        member = self._team_member(user_id)
+        try:
+            task = await self.conversation.finish_task(task_id, member.name)
+        except TaskDone as done:
+            raise Refused(f"Already done by {done.task.done_by}.") from None
+        except UnknownLead:
+            raise Refused("That task is no longer known.") from None
+        await self.conversation.note(task.phone, f"{member.name} did: {task.text}")
+        return task
 
     async def _cmd_workload(self, user_id: str, args: list[str]) -> str:
         return await workload(self.store, self.board)

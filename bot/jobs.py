@@ -25,6 +25,7 @@ from arq.utils import timestamp_ms
 from agents.schedule import lead_zone, next_allowed
 from agents.team import TeamMember
 from agents.types import Lead, Owner
+from bot.conversation import Turn
 from bot.errors import TemporaryDeliveryError, UnknownLead
 from bot.outbound import mask_phone
 from bot.store import PreparedJob, now
@@ -67,6 +68,11 @@ class JobContext:
 
 async def process_lead(context: JobContext, phone: str) -> None:
     """Answer what `phone` has pending, if the lead stopped typing; RetryLater otherwise."""
+    await answer_lead(context, phone)
+
+
+async def answer_lead(context: JobContext, phone: str) -> Turn | None:
+    """`process_lead`'s work, returning what the answer did (`jorge replay` reads it)."""
     conversation = context.services.conversation
     window = context.services.settings.jorge_coalesce_window
     store = conversation.store
@@ -76,7 +82,7 @@ async def process_lead(context: JobContext, phone: str) -> None:
     try:
         pending = await store.pending(phone)
         if not pending:
-            return
+            return None
         quiet = now() - max(message.at for message in pending)
         if quiet < window:
             raise RetryLater((window - quiet).total_seconds() + 0.05)
@@ -89,13 +95,16 @@ async def process_lead(context: JobContext, phone: str) -> None:
         await store.unlock(phone, token)
     # Any inbound restarts the follow-up cadence, anchored at the lead's newest text.
     await schedule_followup(context, phone, max(message.at for message in pending), 0)
-    if turn is not None and turn.lead.assigned_to is None and not turn.lead.opted_out:
-        await assign_lead(context, phone, turn.lead)  # inline: a job of its own would cost more than the work
+    unassigned = turn is not None and turn.lead.assigned_to is None and not turn.lead.opted_out
+    # inline: a job of its own would cost more than the work
+    if turn is not None and unassigned and await assign_lead(context, phone, turn.lead):
+        turn.events.append("assigned")
     if turn is not None and turn.escalation is not None:
         reminder = context.services.settings.jorge_approval_reminder.total_seconds()
         await context.queue.enqueue(
             "remind_approval", turn.escalation.id, job_id=f"remind:{turn.escalation.id}", defer=reminder
         )
+    return turn
 
 
 async def remind_approval(context: JobContext, escalation_id: str) -> None:
@@ -164,6 +173,7 @@ async def _offer(context: JobContext, lead: Lead, member: TeamMember, why: str, 
     services = context.services
     minutes = max(1, round(services.settings.jorge_claim_timeout.total_seconds() / 60))
     await services.board.offer(lead.phone, member, attempt, tried)
+    await services.store.record_event(lead.phone, "assigned", member=member.name)
     await services.conversation.notify_assigned(lead, member, why, minutes)
     if not member.approver:  # Jorge is the end of the chain: no timeout for him
         await context.queue.enqueue(
@@ -173,16 +183,18 @@ async def _offer(context: JobContext, lead: Lead, member: TeamMember, why: str, 
         )  # fmt: skip
 
 
-async def assign_lead(context: JobContext, phone: str, lead: Lead | None = None) -> None:
-    """Give a new lead a human owner on the team (or leave it for the sweep when all are full)."""
+async def assign_lead(context: JobContext, phone: str, lead: Lead | None = None) -> bool:
+    """Give a new lead a human owner on the team (or leave it for the sweep when all are full);
+    True when it was offered to someone."""
     lead = lead or await context.services.store.get(phone)
     if lead is None or lead.assigned_to is not None or await context.services.board.pending_claim(phone):
-        return
+        return False
     assignment = await context.services.board.assign(lead)
     if assignment is None:
         log.info("nobody has room for %s; the sweep will assign it", mask_phone(phone))
-        return
+        return False
     await _offer(context, lead, assignment.member, assignment.why(), 0, [])
+    return True
 
 
 async def claim_timeout(context: JobContext, phone: str, member_id: str, attempt_text: str) -> None:
@@ -219,7 +231,7 @@ async def sweep(context: JobContext) -> None:
         await _offer(context, lead, assignment.member, assignment.why(), 0, [])
 
 
-JOBS: dict[str, Callable[..., Awaitable[None]]] = {
+JOBS: dict[str, Callable[..., Awaitable[object]]] = {
     "assign_lead": assign_lead,
     "claim_timeout": claim_timeout,
     "sweep": sweep,

@@ -11,6 +11,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
 from agents.team import TeamMember
@@ -36,7 +37,7 @@ class Notifier(Protocol):
         """Rewrite a decided prompt: who did what and when, without buttons."""
         ...
 
-    async def thread(self, lead: Lead, text: str) -> Posted | None:
+    async def thread(self, lead: Lead, text: str, blocks: list[Block] | None = None) -> Posted | None:
         """Post into the lead's thread, starting one when the lead has none."""
         ...
 
@@ -57,7 +58,7 @@ class DryRunNotifier:
     async def update(self, lead: Lead, escalation: Escalation, history: list[Message]) -> None:
         self._record("update", lead, f"{escalation.state} by {escalation.decided_by}")
 
-    async def thread(self, lead: Lead, text: str) -> Posted | None:
+    async def thread(self, lead: Lead, text: str, blocks: list[Block] | None = None) -> Posted | None:
         self._record("thread", lead, text)
         return None
 
@@ -104,11 +105,13 @@ class SlackNotifier:
             text=f"New lead for you: {lead_label(lead)}",
         )
 
-    async def thread(self, lead: Lead, text: str) -> Posted | None:
+    async def thread(self, lead: Lead, text: str, blocks: list[Block] | None = None) -> Posted | None:
         if lead.slack_thread:
-            await self.client.chat_postMessage(channel=self.channel, thread_ts=lead.slack_thread, text=text)
+            await self.client.chat_postMessage(
+                channel=self.channel, thread_ts=lead.slack_thread, text=text, blocks=blocks
+            )
             return None
         root = await self.client.chat_postMessage(channel=self.channel, text=f"Lead {lead_label(lead)}")
         ts = str(root["ts"])
-        await self.client.chat_postMessage(channel=self.channel, thread_ts=ts, text=text)
+        await self.client.chat_postMessage(channel=self.channel, thread_ts=ts, text=text, blocks=blocks)
         return Posted(channel=str(root["channel"]), ts=ts)

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from agents.team import TeamMember
-from agents.types import Escalation, Lead, Message
+from agents.types import Appointment, Escalation, Lead, Message, Task
 from bot.outbound import mask_phone
 
 REASON_WORDS = {
@@ -174,3 +174,31 @@ def edit_modal(escalation: Escalation, error: str | None = None) -> View:
             )
         ],
     )
+
+
+TASK_DONE = "task_done"
+KIND_WORDS = {"showing": "Showing", "listing_consult": "Listing consult", "call": "Call"}
+
+
+def task_message(task: Task, owner: str) -> list[Block]:
+    """A task in the lead's thread, for its owner, with a Done button."""
+    return [
+        SectionBlock(text=MarkdownTextObject(text=f"*Task for {owner}:* {task.text}")),
+        ActionsBlock(
+            block_id=f"task:{task.id}",
+            elements=[ButtonElement(text="Done", action_id=TASK_DONE, value=task.id, style="primary")],
+        ),
+    ]
+
+
+def task_done_message(task: Task) -> list[Block]:
+    return [SectionBlock(text=MarkdownTextObject(text=f"~{task.text}~ Done by {task.done_by}."))]
+
+
+def appointment_line(appointment: Appointment, owner: str) -> str:
+    """An appointment request as the team reads it in the lead's thread."""
+    when = " ".join(filter(None, [appointment.day, appointment.time])) or "no day or time yet"
+    where = f" at {appointment.address}" if appointment.address else ""
+    said = f' (the lead wrote: "{appointment.text[:200]}")' if appointment.text else ""
+    verb = "cancelled by the lead" if appointment.status == "cancelled" else f"requested, for {owner} to confirm"
+    return f"*{KIND_WORDS.get(appointment.kind, appointment.kind)}* {when}{where}: {verb}{said}"

@@ -11,6 +11,9 @@ Layout (`{phone}` is a Redis Cluster hash tag, so one lead's keys live in one sl
     <prefix>:lead:{+19095550100}:out:<key>  string an outbound message claimed (idempotency)
     <prefix>:lead:{+19095550100}:cap:<day>  string bot messages sent that day
     <prefix>:lead:{+19095550100}:followup   hash   the scheduled follow-up: anchor, step, due
+    <prefix>:lead:{+19095550100}:events     list   what the conversation did (escalated, task ...), JSON
+    <prefix>:lead:{+19095550100}:tasks      hash   task id -> a task for a person, JSON
+    <prefix>:lead:{+19095550100}:appointments hash appointment id -> an appointment request, JSON
     <prefix>:leads                          zset   phone -> last activity (epoch seconds)
     <prefix>:sid:<OutboundSid>              string outbound sid -> phone (status callbacks)
     <prefix>:kill                           string set: all bot sends are stopped
@@ -20,6 +23,9 @@ Layout (`{phone}` is a Redis Cluster hash tag, so one lead's keys live in one sl
     <prefix>:stats:<day>                    hash   counters for /jorge stats
     <prefix>:stats:<day>:<timing>           list   seconds (first_response, approval)
     <prefix>:event:<id>                     string a Slack event_id seen (dedupe, 1 day)
+    <prefix>:task:<id>                      string task id -> phone (the Done button carries the id)
+    <prefix>:task:<id>:done                 string who marked the task done (set once)
+    <prefix>:tasks:open                     zset   task id -> created (epoch seconds), open tasks
 
 Decisions read only the last `window` messages, so work per message does not grow with the
 length of a conversation.
@@ -28,12 +34,13 @@ length of a conversation.
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
-from agents.types import Lead, Message, Owner
+from agents.types import Appointment, Lead, Message, Owner, Task
 from bot.pipelining import BatchedScript
 
 DEFAULT_WINDOW = 12
@@ -310,3 +317,69 @@ class LeadStore:
     async def phones(self, limit: int = 100) -> list[str]:
         """Leads by most recent activity first."""
         return list(await self.redis.zrevrange(self.index_key, 0, limit - 1))
+
+    # What the conversation did, tasks and appointment requests ----------------------------------
+
+    async def record_event(self, phone: str, kind: str, **detail: object) -> None:
+        entry = {"kind": kind, "at": now().isoformat(), **detail}
+        await self.redis.rpush(f"{self.lead_key(phone)}:events", json.dumps(entry))
+
+    async def events(self, phone: str, start: int = 0) -> list[dict[str, object]]:
+        """The lead's events from index `start`, oldest first."""
+        raw = await self.redis.lrange(f"{self.lead_key(phone)}:events", start, -1)
+        return [json.loads(item) for item in raw]
+
+    async def add_task(self, phone: str, text: str, owner: str | None) -> Task:
+        task = Task(id=secrets.token_hex(5), phone=phone, text=text, owner=owner, created_at=now())
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(f"{self.lead_key(phone)}:tasks", task.id, task.model_dump_json())
+            pipe.set(f"{self.prefix}:task:{task.id}", phone)
+            pipe.zadd(f"{self.prefix}:tasks:open", {task.id: task.created_at.timestamp() if task.created_at else 0})
+            await pipe.execute()
+        return task
+
+    async def task(self, task_id: str) -> Task | None:
+        phone = await self.redis.get(f"{self.prefix}:task:{task_id}")
+        if phone is None:
+            return None
+        raw = await self.redis.hget(f"{self.lead_key(str(phone))}:tasks", task_id)
+        return Task.model_validate_json(raw) if raw else None
+
+    async def finish_task(self, task_id: str, by: str) -> tuple[Task, bool]:
+        """Mark a task done exactly once: (the task, True) for the first caller, (the task, False)
+        after; KeyError for an unknown task."""
+        task = await self.task(task_id)
+        if task is None:
+            raise KeyError(task_id)
+        if not await self.redis.set(f"{self.prefix}:task:{task_id}:done", by, nx=True):
+            return await self.task(task_id) or task, False
+        task = task.model_copy(update={"done": True, "done_by": by})
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(f"{self.lead_key(task.phone)}:tasks", task.id, task.model_dump_json())
+            pipe.zrem(f"{self.prefix}:tasks:open", task.id)
+            await pipe.execute()
+        return task, True
+
+    async def tasks(self, phone: str) -> list[Task]:
+        raw = await self.redis.hgetall(f"{self.lead_key(phone)}:tasks")
+        return sorted((Task.model_validate_json(v) for v in raw.values()), key=lambda t: t.created_at or now())
+
+    async def open_tasks(self, limit: int = 200) -> list[Task]:
+        """The oldest open tasks across all leads."""
+        found = []
+        for task_id in await self.redis.zrange(f"{self.prefix}:tasks:open", 0, limit - 1):
+            task = await self.task(str(task_id))
+            if task is not None and not task.done:
+                found.append(task)
+        return found
+
+    async def save_appointment(self, phone: str, appointment: Appointment) -> Appointment:
+        """Store a new appointment request (given an id) or its new details."""
+        if not appointment.id:
+            appointment = appointment.model_copy(update={"id": secrets.token_hex(5), "created_at": now()})
+        await self.redis.hset(f"{self.lead_key(phone)}:appointments", appointment.id, appointment.model_dump_json())
+        return appointment
+
+    async def appointments(self, phone: str) -> list[Appointment]:
+        raw = await self.redis.hgetall(f"{self.lead_key(phone)}:appointments")
+        return sorted((Appointment.model_validate_json(v) for v in raw.values()), key=lambda a: a.created_at or now())

@@ -36,10 +36,14 @@ class Services:
 
 
 def build_overseer(config: Config) -> Overseer:
-    return Overseer(config.catalog, allowed_contacts=config.contacts())
+    return Overseer(
+        config.catalog, config.knowledge(), allowed_contacts=config.contacts(), backstop=config.approvers[0].name
+    )
 
 
-def build(settings: Settings, *, redis: Redis | None = None, sender: Sender | None = None) -> Services:
+def build(
+    settings: Settings, *, redis: Redis | None = None, sender: Sender | None = None, notifier: Notifier | None = None
+) -> Services:
     config = load_config(settings.jorge_config)
     redis = redis if redis is not None else connect(settings.redis_url)
     store = LeadStore(redis, prefix=settings.jorge_namespace)
@@ -48,14 +52,16 @@ def build(settings: Settings, *, redis: Redis | None = None, sender: Sender | No
     sender = sender if sender is not None else DryRunSender()
     guards = Guards(daily_cap=settings.jorge_daily_cap, kill_switch=settings.jorge_kill_switch)
     slack = slack_client(settings)
-    notifier: Notifier = (
-        SlackNotifier(slack, settings.jorge_slack_channel or "")
-        if slack is not None
-        else DryRunNotifier(echo=settings.redis_url is None)
-    )
+    if notifier is None:
+        notifier = (
+            SlackNotifier(slack, settings.jorge_slack_channel or "")
+            if slack is not None
+            else DryRunNotifier(echo=settings.redis_url is None)
+        )
     conversation = Conversation(
-        store, brain, sender, allowed_contacts=config.contacts(), guards=guards, notifier=notifier
-    )
+        store, brain, sender, allowed_contacts=config.contacts(), guards=guards, notifier=notifier,
+        backstop=config.approvers[0].name, member_ids={m.name: m.slack_user_id for m in config.team},
+    )  # fmt: skip
     board = TeamBoard(store, config.team, config.assignment)
     return Services(settings, config, redis, store, overseer, brain, sender, conversation, board, slack)
 

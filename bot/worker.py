@@ -15,7 +15,7 @@ from bot.runtime import Runtime, queue_name, start_runtime
 from bot.settings import Settings
 
 
-def _arq_job(job: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+def _arq_job(job: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[None]]:
     async def run(ctx: dict[str, Any], *args: str) -> None:
         runtime: Runtime = ctx["runtime"]
         try:

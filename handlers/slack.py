@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import EditRejected
 from bot.desk import Desk, Refused
-from bot.slack_blocks import EDIT_BLOCK, EDIT_CALLBACK, EDIT_INPUT, edit_modal
+from bot.slack_blocks import EDIT_BLOCK, EDIT_CALLBACK, EDIT_INPUT, TASK_DONE, edit_modal, task_done_message
 from bot.store import LeadStore
 
 log = logging.getLogger("jorge.slack")
@@ -66,6 +66,21 @@ def slack_app(desk: Desk, client: AsyncWebClient, signing_secret: str, store: Le
             await tell(body, await desk.claim(body["user"]["id"], action["value"]))
         except Refused as refused:
             await tell(body, str(refused))
+
+    @app.action(TASK_DONE)
+    async def task_done(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        try:
+            task = await desk.task_done(body["user"]["id"], action["value"])
+        except Refused as refused:
+            await tell(body, str(refused))
+            return
+        container = body.get("container") or {}
+        if container.get("channel_id") and container.get("message_ts"):
+            await client.chat_update(
+                channel=container["channel_id"], ts=container["message_ts"], text=f"Done: {task.text}",
+                blocks=task_done_message(task),
+            )  # fmt: skip
 
     @app.action("edit_reply")
     async def edit(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:

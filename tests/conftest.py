@@ -20,6 +20,18 @@ from tests.support.fake_slack import FakeSlack
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.redis_server import throwaway_redis
 
+# Settings a developer may have exported; a test sets what it needs and inherits nothing else.
+_CALLERS = ("JORGE_", "TWILIO_", "SLACK_", "ANTHROPIC_", "GHL_")
+_CALLERS_EXACT = ("PUBLIC_BASE_URL", "HOST", "PORT")
+
+
+@pytest.fixture(autouse=True)
+def hermetic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests ignore the caller's environment (REDIS_URL aside: it chooses the Redis to test on)."""
+    for name in list(os.environ):
+        if name.startswith(_CALLERS) or name in _CALLERS_EXACT:
+            monkeypatch.delenv(name)
+
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:

@@ -53,7 +53,9 @@ async def test_three_turn_buyer_conversation_accumulates_facts_and_never_repeats
 
 async def test_a_question_already_answered_is_not_asked(conversation: Conversation) -> None:
     turn = await conversation.receive(PHONE, "3br in Ontario, budget 600k, pre-approved, moving next month")
-    assert turn.decision.question is None
+    # Nothing left to qualify: a concrete next step instead of a script question.
+    assert turn.decision.question == "step:listings"
+    assert turn.reply and turn.reply.endswith("Want me to have the team send you homes that match?")
 
 
 async def test_persona_sticks_across_small_talk(conversation: Conversation, store: LeadStore) -> None:

@@ -31,7 +31,10 @@ def test_help_words(text: str) -> None:
         "cancel the showing tomorrow",
         "yes please send more info",
         "stop by the open house?",
-        "stop it",
+        "stop sending condos, only houses",
+        "can't stop thinking about that kitchen",
+        "ya no me manden condominios",
+        "don't stop sending me texts about Fontana",
     ],
 )
 def test_sentences_with_keywords_are_ordinary_messages(text: str) -> None:
@@ -42,7 +45,9 @@ def test_sentences_with_keywords_are_ordinary_messages(text: str) -> None:
     "text",
     ["opt out", "OPT-OUT", "Stop all", "Stop texting me", "please stop messaging me",
      "Remove me from your list", "don't text me again", "No me manden más mensajes", "Dejen de escribirme",
-     "Ya no me manden mensajes por favor", "no nos envíen más textos", "Bórrenme de su lista, ya no me interesa"],
+     "Ya no me manden mensajes por favor", "no nos envíen más textos", "Bórrenme de su lista, ya no me interesa",
+     "pls stop texting me, my brother is helping us", "stop please", "Stop. Thank you", "stop it", "lose my number",
+     "wrong number", "no me escriban más", "ya compramos, bórrenme"],
 )  # fmt: skip
 def test_plain_requests_to_stop_texting_opt_out(text: str) -> None:
     assert keyword_action(text) is Action.OPT_OUT
@@ -51,3 +56,9 @@ def test_plain_requests_to_stop_texting_opt_out(text: str) -> None:
 def test_asking_to_stop_one_kind_of_listing_is_not_an_opt_out() -> None:
     assert keyword_action("please stop sending me condos over 700k") is None
     assert keyword_action("no me manden mensajes de condominios, solo casas") is None
+
+
+def test_yes_answers_the_bots_question_but_opts_in_otherwise() -> None:
+    assert keyword_action("Yes!", answering=True) is None
+    assert keyword_action("Yes!") is Action.OPT_IN
+    assert keyword_action("START", answering=True) is Action.OPT_IN

@@ -4,18 +4,21 @@ from importlib.resources import files
 
 import pytest
 
+from agents.knowledge import Knowledge, PerLanguage
 from agents.overseer import Overseer
 from agents.quality import check_reply
 from agents.sms import MAX_REPLY, fit, is_gsm7, to_gsm7
 from agents.types import Facts, Lead, Persona
 from bot.config import load_config
+from bot.wiring import build_overseer
 
-OVERSEER = Overseer(load_config().catalog)
+CONFIG = load_config()
+OVERSEER = build_overseer(CONFIG)
 
 
 def test_templates_ship_inside_the_package() -> None:
     names = {entry.name for entry in files("templates").joinpath("sms", "en").iterdir()}
-    assert {"buyer_specialist.j2", "listing_specialist.j2", "holding.j2", "opt_out.j2"} <= names
+    assert {"reply.j2", "holding.j2", "opt_out.j2", "followup.j2"} <= names
 
 
 @pytest.mark.parametrize("text", ["Looking for a 3 bed in Ontario", "Busco casa en Fontana de 3 recamaras"])
@@ -87,14 +90,14 @@ def test_quality_gate_does_not_over_block(draft: str) -> None:
 
 
 def test_a_draft_that_fails_the_gate_is_escalated_never_sent() -> None:
-    # A market whose configured trend text carries steering language: the draft must not go out.
-    config = load_config()
-    market = config.markets["upland"].model_copy(update={"trend": "very safe neighborhood, great schools."})
-    catalog_markets = [market if m.key == "upland" else m for m in config.markets.values()]
-    from agents.markets import MarketCatalog
-
-    overseer = Overseer(MarketCatalog(catalog_markets))
-    decision = overseer.decide(Lead(phone="+19095550001"), "how's the market in Upland?")
+    # An answer Jorge edited into steering language: the draft must not go out.
+    knowledge = CONFIG.knowledge()
+    bad = knowledge.topics["credit_score"].model_copy(
+        update={"answer": PerLanguage(en="Fontana is a very safe neighborhood with great schools.", es="Igual.")}
+    )
+    edited = Knowledge(topics={**knowledge.topics, "credit_score": bad}, steps=knowledge.steps, acts=knowledge.acts)
+    overseer = Overseer(CONFIG.catalog, edited)
+    decision = overseer.decide(Lead(phone="+19095550001"), "what credit score do we need?")
     assert decision.escalate and "compliance" in decision.reasons
     assert "safe" not in decision.reply
 

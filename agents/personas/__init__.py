@@ -1,15 +1,17 @@
-"""The five specialist personas, by name."""
+"""The five specialist personas, by name: each is the qualification script it asks."""
 
-from agents.personas.base import Draft, Specialist
-from agents.personas.buyer import BUYER
-from agents.personas.listing import LISTING
-from agents.personas.market import MARKET
-from agents.personas.negotiation import NEGOTIATION
-from agents.personas.transaction import TRANSACTION
+from collections.abc import Sequence
+
+from agents.personas import buyer, listing, market, negotiation, transaction
+from agents.personas.base import Slot, next_question
 from agents.types import Persona
 
-SPECIALISTS: dict[Persona, Specialist] = {
-    specialist.persona: specialist for specialist in (BUYER, LISTING, MARKET, NEGOTIATION, TRANSACTION)
+SCRIPTS: dict[Persona, Sequence[Slot]] = {
+    Persona.BUYER: buyer.SCRIPT,
+    Persona.LISTING: listing.SCRIPT,
+    Persona.MARKET: market.SCRIPT,
+    Persona.NEGOTIATION: negotiation.SCRIPT,
+    Persona.TRANSACTION: transaction.SCRIPT,
 }
 
-__all__ = ["SPECIALISTS", "Draft", "Specialist"]
+__all__ = ["SCRIPTS", "Slot", "next_question"]

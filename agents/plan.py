@@ -1,0 +1,286 @@
+"""What a reply does, in order: answer or act on what the lead just said, then ask at most one
+thing. The plan is made of knowledge answers, kinds of message heard, an appointment request and
+one question or next step; the templates (agents/voice.py) turn it into words.
+
+1. Act first: a correction ("no, I'm buying") changes the persona; "yes" or "no" answers the
+   bot's own last question; a request to meet records an appointment request with the day and
+   time the lead asked for; a cancellation or a new time changes the open request.
+2. Answer: up to two knowledge topics. A question nothing here can answer is passed to a person
+   (a task), never guessed at; "you didn't answer my question" answers the earlier question or
+   passes it on.
+3. Ask one thing, never asked before: what an appointment still lacks, else the step the answer
+   leads to (a lender intro), else the persona's next qualification question, else a concrete
+   next step (a showing, a valuation visit, a call). A bare "ok thanks" gets no question.
+Whatever a reply says a person will do is returned as a task, so it is recorded for that person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from agents.facts import extract_price
+from agents.knowledge import Knowledge, Step
+from agents.personas import SCRIPTS, next_question
+from agents.times import find_when
+from agents.types import Appointment, Facts, Language, Lead, Persona
+from agents.text import fold
+from agents.understanding import Reading, is_question
+from templates import compile_text
+
+_ROLE = {"buying": Persona.BUYER, "selling": Persona.LISTING, "both": Persona.LISTING}
+_MARKET_TALK = (Persona.BUYER, Persona.LISTING, Persona.MARKET)  # whose first reply may cite the market
+_ARRANGING = ("when", "day", "time", "address")  # what the bot asks while arranging an appointment
+_MEETING = {Persona.BUYER: "showing", Persona.LISTING: "listing_consult"}  # what a day and time alone ask for
+_PLEASE = re.compile(r"\b(?:please|pls|plz|sure|would help|that would|por favor|porfa|me ayudaria|claro)\b")
+_COUNT = re.compile(r"\b([1-9])\b")
+
+
+def _bedrooms(text: str, found: Facts) -> Facts:
+    if found.bedrooms is not None:
+        return Facts()
+    match = _COUNT.search(text) if found.price is None else None
+    return Facts(bedrooms=int(match.group(1))) if match else Facts()
+
+
+def _budget(text: str, found: Facts) -> Facts:
+    return Facts() if found.price is not None else Facts(price=extract_price(f"up to {text}"))
+
+
+def _words(field: str, limit: int = 8) -> Callable[[str, Facts], Facts]:
+    """A short free answer kept as said ("june", "needs a new roof", "job in Texas")."""
+
+    def read(text: str, found: Facts) -> Facts:
+        if getattr(found, field) is not None or len(text.split()) > limit or is_question(text) or find_when(text).time:
+            return Facts()
+        return Facts.model_validate({field: " ".join(text.split()).strip(" .!").lower()})
+
+    return read
+
+
+# How an answer to each script question is read when the text alone does not say it.
+_SLOT_ANSWERS: dict[str, Callable[[str, Facts], Facts]] = {
+    "bedrooms": _bedrooms,
+    "budget": _budget,
+    "price": _budget,
+    "timeline": _words("timeline"),
+    "motivation": _words("motivation"),
+    "condition": _words("condition"),
+}
+
+
+class Draft(BaseModel):
+    """What the reply says; the templates turn it into words."""
+
+    persona: Persona
+    opening: str | None = None  # thanks, closing, greeting, buying, selling, both, deny, sorry, sorry_person, cancelled
+    news: bool = False  # acknowledge the facts this text gave
+    appointment: Appointment | None = None  # echo the request (or what it still lacks)
+    cancelled: Appointment | None = None  # the request the lead just called off
+    answers: list[str] = Field(default_factory=list)  # knowledge answers, already in words
+    done: str | None = None  # an accepted step, in words
+    unknown: bool = False  # a question passed to a person
+    question: str | None = None  # a script question key, or what the appointment lacks
+    offer: str | None = None  # a next step, in words
+    market_note: bool = False
+
+
+@dataclass
+class Plan:
+    draft: Draft
+    asked: str | None = None  # what this reply asks, remembered so it is never asked twice
+    topics: list[str] = field(default_factory=list)
+    tasks: list[str] = field(default_factory=list)
+    facts: Facts = field(default_factory=Facts)  # learned from a yes or a no to the bot's question
+    appointment: Appointment | None = None  # to record: new, changed or cancelled
+    unanswered: str | None = None  # the question passed to a person
+
+
+@dataclass(frozen=True)
+class Situation:
+    """One inbound text and what is known around it."""
+
+    text: str
+    lead: Lead  # the profile before this text
+    current: Lead  # with this text's facts, market and persona merged in
+    reading: Reading
+    found: Facts  # the facts this text gave
+    language: Language
+    context: dict[str, Any]  # for knowledge answers and steps: market, facts, partner, owner
+    new_market: bool = False
+    earlier: Reading | None = None  # the lead's previous text, read again ("you didn't answer")
+    earlier_text: str | None = None
+
+
+class Planner:
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self._steps = {
+            (step.id, language, part): compile_text(getattr(getattr(step, part), language.value))
+            for step in knowledge.steps.values()
+            for language in Language
+            for part in ("ask", "done")
+            if getattr(step, part) is not None
+        }
+
+    def step_text(self, step: Step, language: Language, part: str, context: dict[str, Any]) -> str:
+        return " ".join(self._steps[(step.id, language, part)].render(**context).split())
+
+    def plan(self, s: Situation) -> Plan:
+        reading, lead = s.reading, s.lead
+        acts = set(reading.acts)
+        persona = s.current.persona or Persona.BUYER
+        draft = Draft(persona=persona)
+        plan = Plan(draft=draft)
+        for act, role in _ROLE.items():
+            if act in acts:
+                draft.persona, draft.opening = role, act
+                break
+        self._answer_own_question(s, plan, acts)
+        self._appointment(s, plan, acts)
+        self._answers(s, plan, reading.topics)
+        if "unanswered" in acts:
+            self._unanswered(s, plan)
+        elif reading.unplaced and not (draft.answers or draft.appointment or draft.done or s.found.known()):
+            draft.unknown = True
+            plan.unanswered = reading.unplaced[0]
+            plan.tasks.append(f"Answer the lead's question: \u201c{plan.unanswered}\u201d")
+        draft.news = draft.news or bool(s.found.known()) or s.new_market or lead.is_new
+        if draft.opening is None:
+            draft.opening = next((a for a in ("thanks", "closing", "greeting") if a in acts), None)
+        draft.market_note = (
+            s.new_market and not draft.answers and not draft.appointment and draft.persona in _MARKET_TALK
+        )
+        if not (reading.only_acts and draft.opening in ("thanks", "closing")):
+            self._ask(s, plan)
+        said = (draft.opening, draft.news, draft.appointment, draft.answers, draft.done, draft.unknown, draft.question)
+        if not any(said) and not draft.offer and draft.persona is not Persona.NEGOTIATION:
+            draft.opening = "ack"  # never an empty text
+        return plan
+
+    # acting on what the lead said ---------------------------------------------------------------
+
+    def _answer_own_question(self, s: Situation, plan: Plan, acts: set[str]) -> None:
+        """The lead answering the bot's last question: "like 3" to the bedrooms question, "650" to
+        the budget one, "yes please" to an offer (a step accepted), "not yet" to pre-approval."""
+        last = s.lead.last_question
+        yes, no = "affirm" in acts, "deny" in acts
+        if last in _SLOT_ANSWERS:
+            plan.facts = _SLOT_ANSWERS[last](s.text, s.found)
+            plan.draft.news = bool(plan.facts.known())
+        if not last or not (yes or no):
+            return
+        if last == "preapproved":
+            # "Are you pre-approved yet, or would an intro to a local lender help?": "yes please"
+            # takes the intro; "yes" alone (or "yes we are") says they are.
+            if not (yes and _PLEASE.search(fold(s.text)) and "lender_intro" in self.knowledge.steps):
+                plan.facts = Facts(preapproved=yes)
+                return
+            plan.facts = Facts(preapproved=False)
+            last = "step:lender_intro"
+        step = self.knowledge.steps.get(last.removeprefix("step:")) if last.startswith("step:") else None
+        if step is None:
+            return
+        if no:
+            plan.draft.opening = plan.draft.opening or "deny"
+        elif step.kind == "task" and step.task:
+            plan.tasks.append(step.task)
+            plan.draft.done = self.step_text(step, s.language, "done", s.context)
+        elif step.kind != "task" and s.reading.appointment_kind is None:
+            plan.appointment = Appointment(kind=step.kind, text="")
+
+    def _appointment(self, s: Situation, plan: Plan, acts: set[str]) -> None:
+        """A request to meet, or a change to the one being arranged."""
+        reading, open_ = s.reading, s.lead.appointment
+        if open_ is not None and open_.status != "requested":
+            open_ = None
+        if "cancel_appointment" in acts and open_ is not None:
+            plan.appointment = plan.draft.cancelled = open_.model_copy(update={"status": "cancelled"})
+            plan.draft.opening = "cancelled"
+            return
+        kind = reading.appointment_kind or (plan.appointment.kind if plan.appointment else None)
+        last = s.lead.last_question or ""
+        when = reading.when
+        if not when and open_ is not None and last in ("when", "time") and len(s.text.split()) <= 3:
+            when = find_when(f"at {s.text}")  # "4" or "3:30" answering "what time works best?"
+        details = bool(when) or s.found.address is not None
+        if kind is None and last.startswith("step:") and when:
+            step = self.knowledge.steps.get(last.removeprefix("step:"))
+            kind = step.kind if step is not None and step.kind != "task" else None
+        changing = last in _ARRANGING or "reschedule" in acts or not reading.topics
+        if kind is None and open_ is not None and details and changing:
+            kind = open_.kind
+        meeting_time = when.time is not None or (when.day is not None and last != "timeline")
+        if kind is None and meeting_time and not reading.topics and len(s.text.split()) <= 8:
+            kind = _MEETING.get(plan.draft.persona, "call")  # "saturday at 11?": a day and time alone ask to meet
+        if kind is None:
+            return
+        base = open_ if open_ is not None and open_.kind == kind else Appointment(kind=kind, text="")
+        update: dict[str, Any] = {"text": " ".join(filter(None, [base.text, " ".join(reading.questions) or None]))}
+        if when.day:
+            update["day"] = when.day
+        if when.time:
+            update["time"] = when.time
+        if s.found.address:
+            update["address"] = s.found.address
+        elif base.address is None and kind == "showing" and s.lead.facts.address:
+            update["address"] = s.lead.facts.address
+        plan.appointment = base.model_copy(update=update)
+        plan.draft.appointment = plan.appointment
+
+    def _answers(self, s: Situation, plan: Plan, topics: list[str]) -> None:
+        for topic_id in topics:
+            topic = self.knowledge.topics[topic_id]
+            plan.draft.answers.append(self.knowledge.answer(topic_id, s.language, s.context))
+            plan.topics.append(topic_id)
+            if topic.task:
+                plan.tasks.append(topic.task)
+
+    def _unanswered(self, s: Situation, plan: Plan) -> None:
+        """ "You didn't answer my question": answer the earlier question now, or pass it on."""
+        earlier = s.earlier
+        missed = [t for t in (earlier.topics if earlier else []) if t not in plan.topics and t not in s.lead.answered]
+        if missed and not plan.draft.answers:
+            self._answers(s, plan, missed)
+            plan.draft.opening = "sorry"
+            return
+        question = s.lead.open_question or (earlier.questions[0] if earlier and earlier.questions else s.earlier_text)
+        plan.draft.opening = "sorry_person"
+        plan.unanswered = question
+        plan.tasks.append(f"Answer the lead's question the bot could not: \u201c{question or 'see the thread'}\u201d")
+
+    # asking one thing ---------------------------------------------------------------------------
+
+    def _ask(self, s: Situation, plan: Plan) -> None:
+        draft = plan.draft
+        if draft.appointment is not None and draft.appointment.missing:
+            draft.question = plan.asked = draft.appointment.missing
+            return
+        if draft.unknown or draft.opening == "sorry_person":
+            return  # a person is answering: no script question over the top of it
+        asked = set(s.lead.asked)
+        wanted = [self.knowledge.topics[t].next for t in plan.topics]
+        for step_id in wanted:
+            if step_id and f"step:{step_id}" not in asked and not plan.draft.done:
+                self._offer(s, plan, self.knowledge.steps[step_id])
+                return
+        current = s.current.model_copy(update={"facts": s.current.facts.merged(plan.facts)})
+        skip = {"preapproved"} if any(step == "lender_intro" for step in wanted) else set()
+        key = next_question(current, SCRIPTS[draft.persona], skip)
+        if key is not None:
+            draft.question = plan.asked = key
+            return
+        if draft.done or draft.appointment is not None:
+            return
+        for step in self.knowledge.steps.values():
+            if draft.persona in step.personas and f"step:{step.id}" not in asked:
+                self._offer(s, plan, step)
+                return
+
+    def _offer(self, s: Situation, plan: Plan, step: Step) -> None:
+        plan.draft.offer = self.step_text(step, s.language, "ask", s.context)
+        plan.asked = f"step:{step.id}"

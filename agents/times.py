@@ -1,0 +1,100 @@
+"""The day and time a lead asks for, in English or Spanish: "this Saturday at 2", "tomorrow after
+5", "el domingo en la tarde", "mañana a las 10". Kept as the lead meant it ("saturday", "2 pm")
+for the reply to echo and the team to confirm; hours without am/pm are read the way showings are
+booked (1-7 → pm, 8-11 → am).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agents.text import fold
+
+_DAYS = {
+    "monday": "monday", "mon": "monday", "lunes": "monday",
+    "tuesday": "tuesday", "tue": "tuesday", "tues": "tuesday", "martes": "tuesday",
+    "wednesday": "wednesday", "wed": "wednesday", "weds": "wednesday", "miercoles": "wednesday",
+    "thursday": "thursday", "thu": "thursday", "thur": "thursday", "thurs": "thursday", "jueves": "thursday",
+    "friday": "friday", "fri": "friday", "viernes": "friday",
+    "saturday": "saturday", "sat": "saturday", "sabado": "saturday",
+    "sunday": "sunday", "sun": "sunday", "domingo": "sunday",
+    "today": "today", "hoy": "today", "tonight": "today",
+    "tomorrow": "tomorrow", "tmrw": "tomorrow", "tmr": "tomorrow", "tomorow": "tomorrow", "2morrow": "tomorrow",
+    "weekend": "weekend", "next week": "next week", "la proxima semana": "next week",
+    "la semana que viene": "next week", "fin de semana": "weekend", "pasado manana": "day after tomorrow",
+    "day after tomorrow": "day after tomorrow",
+}  # fmt: skip
+_DAY = re.compile(
+    r"\b(?:(?P<next>next|this|proximo|este)\s+)?(?P<day>"
+    + "|".join(sorted((re.escape(d) for d in _DAYS), key=len, reverse=True))
+    + r")\b"
+)
+# Spanish "mañana" is tomorrow unless it is the morning ("en la mañana", "de la mañana").
+_MANANA = re.compile(r"(?<!la )(?<!las )\bmanana\b")
+_PARTS = {
+    "morning": "morning", "afternoon": "afternoon", "evening": "evening", "tonight": "evening", "noon": "noon",
+    "en la manana": "morning", "por la manana": "morning", "en la tarde": "afternoon", "por la tarde": "afternoon",
+    "en la noche": "evening", "por la noche": "evening", "mediodia": "noon", "lunch": "noon",
+}  # fmt: skip
+_PART = re.compile(r"\b(?:" + "|".join(sorted(_PARTS, key=len, reverse=True)) + r")\b")
+_CLOCK = re.compile(
+    r"(?P<pre>\b(?:at|@|by|around|about|after|before|from|do|make\s+it|how\s+about|what\s+about|a\s+las?|"
+    r"como\s+a\s+las?|despues\s+de\s+las?|antes\s+de\s+las?|mejor\s+a\s+las?)\s+|@)?"
+    r"(?<![\d$.,/])(?P<hour>1[0-2]|0?[1-9])(?![\d])(?::(?P<minute>[0-5]\d))?\s*"
+    r"(?P<ampm>a\.?m\.?|p\.?m\.?|am|pm|de\s+la\s+manana|de\s+la\s+tarde|de\s+la\s+noche|o'?clock|ish)?"
+    r"(?![\d,.]*\s*(?:k\b|bed|br\b|bd|ba\b|bath|mil|%|sq|years?|yrs?|months?|days?|weeks?|kids|people|offers?))"
+)
+_RELATION = {"after": "after", "despues": "after", "before": "before", "antes": "before", "around": "around",
+             "about": "around", "como": "around"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class When:
+    day: str | None = None  # "saturday", "tomorrow", "next week" ...
+    time: str | None = None  # "2 pm", "after 5 pm", "morning" ...
+
+    def __bool__(self) -> bool:
+        return self.day is not None or self.time is not None
+
+
+def _clock(match: re.Match[str]) -> str | None:
+    pre, ampm = (match.group("pre") or "").strip(), (match.group("ampm") or "").replace(".", "").replace(" ", "")
+    if not pre and not ampm and not match.group("minute"):
+        return None  # a bare number is a count or a price, not a time
+    hour = int(match.group("hour"))
+    if ampm.startswith("a") or ampm == "delamanana":
+        half = "am"
+    elif ampm.startswith("p") or ampm in ("delatarde", "delanoche"):
+        half = "pm"
+    else:
+        half = "am" if 8 <= hour <= 11 else "pm"
+    minute = f":{match.group('minute')}" if match.group("minute") and match.group("minute") != "00" else ""
+    relation = next((v for k, v in _RELATION.items() if pre.startswith(k)), "")
+    return f"{relation} {hour}{minute} {half}".strip()
+
+
+def find_when(text: str) -> When:
+    """The day and time named in `text`, either of which may be missing."""
+    folded = fold(text)
+    day = None
+    # The last day named wins: "not friday, saturday at 6" moves it to Saturday.
+    match = next(reversed(list(_DAY.finditer(folded))), None)
+    if match:
+        day = _DAYS[match.group("day")]
+        if match.group("next") in ("next", "proximo") and day not in ("next week", "today", "tomorrow"):
+            day = f"next {day}"
+    elif _MANANA.search(folded):
+        day = "tomorrow"
+    time = None
+    for clock in _CLOCK.finditer(folded):
+        time = _clock(clock)
+        if time:
+            break
+    if time is None:
+        part = _PART.search(folded)
+        if part:
+            time = _PARTS[part.group(0)]
+        elif "tonight" in folded:
+            time = "evening"
+    return When(day, time)

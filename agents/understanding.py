@@ -1,0 +1,136 @@
+"""What one text says beyond persona, facts and policy: which knowledge topics it asks about,
+which kinds of message it holds (thanks, yes, "I'm buying", a request to see a home), whether it
+asks something, and the day and time it names.
+
+Each sentence is read alone ("not yet. what credit score do we need?" is a no and a question).
+Two signals, both from the knowledge files: the patterns (sure, where a miss is costly) and the
+statistical model trained on the examples (for the wordings nobody wrote down).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agents.classifier import CentroidClassifier
+from agents.knowledge import Knowledge
+from agents.text import fold, sentences
+from agents.times import When, find_when
+
+# How alike a sentence must be to a kind's examples for the model alone to decide (cosine
+# similarity; measured on the shipped examples and the evaluation conversations).
+TOPIC_SCORE = 0.30
+ACT_SCORE = 0.45
+MARGIN = 0.02  # over the best guess of another kind
+# ... or, less alike, clearly ahead of every other kind (a long question dilutes the likeness).
+TOPIC_FLOOR = 0.17
+TOPIC_LEAD = 1.4
+SHORT = 6  # words: a longer sentence is not a bare "thanks" or "yes", whatever the model says
+
+_QUESTION_START = re.compile(
+    r"^(?:(?:and|also|so|but|ok|okay|oh|hey|hi|y|tambien|pero|oye|ah)[\s,]+)*"
+    r"(?:what|whats|how|hows|when|where|who|which|why|is|are|can|could|do|does|did|should|would|will|any|"
+    r"que|como(?!\s+(?:\d|unos|unas|a\s+las?|el|la|de|\$))|cuanto|cuanta|cuantos|cuantas|cuando|donde|quien|cual|"
+    r"cuales|por que|hay|se puede|puedo|podemos|tienen|es|son|necesito|necesitamos)\b"
+)
+# ... or asks in the middle: "our lease ends in june, can we buy before then", "my score is 560, what can i do".
+_QUESTION_INSIDE = re.compile(
+    r"\b(?:can|could|should|do|does|did|is|are|will|would|have|has)\s+(?:i|we|you|u|they|it|that|there|he|she|my|"
+    r"our|the|this|those|these)\b|\b(?:what|whats|how|hows|when|where|which|why)\b|\bquestion mark\b|"
+    r"\b(?:cuanto|cuanta|cuantos|cuantas|cuando|donde|cual|cuales|se puede|puedo|podemos|alcanza|importa)\b"
+)
+# A sentence that asks without a question mark: "tell me about CalHFA", "need info on closing costs".
+_REQUEST = re.compile(
+    r"\b(?:tell me|let me know|explain|info|information|wondering|curious|want(?:ed)? to know|need to know|any idea|"
+    r"send (?:me|us)|show (?:me|us)|m[aá]nd(?:a|e|en)(?:me|nos)|ens[eé][nñ]e(?:me|nos)|"
+    r"help (?:me|us) (?:with|understand)|quiero saber|queremos saber|me (?:puede|podria) (?:decir|explicar)|"
+    r"informacion|expliqueme|digame|dudas?)\b"
+)
+APPOINTMENT_ACTS = {"see_home": "showing", "visit_request": "listing_consult", "call_request": "call"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    topics: list[str] = field(default_factory=list)  # knowledge topics asked about, surest first
+    acts: list[str] = field(default_factory=list)  # kinds of message heard
+    questions: list[str] = field(default_factory=list)  # the sentences that ask something
+    unplaced: list[str] = field(default_factory=list)  # questions no topic or act explains
+    when: When = field(default_factory=When)
+
+    @property
+    def appointment_kind(self) -> str | None:
+        """showing, listing_consult or call, when the text asks for one."""
+        return next((APPOINTMENT_ACTS[act] for act in self.acts if act in APPOINTMENT_ACTS), None)
+
+    @property
+    def only_acts(self) -> bool:
+        """Nothing but acts ("ok thanks", "see you then"): a short answer, no new question."""
+        return bool(self.acts) and not self.topics and not self.questions
+
+
+def is_question(sentence: str) -> bool:
+    folded = fold(sentence)
+    if "?" in folded or _QUESTION_START.match(folded.lstrip("¿¡ ")) is not None:
+        return True
+    return _QUESTION_INSIDE.search(folded) is not None
+
+
+class Understanding:
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.model = CentroidClassifier(knowledge.labelled_examples())
+
+    def read(self, text: str) -> Reading:
+        topics: list[str] = []
+        acts: list[str] = []
+        questions: list[str] = []
+        unplaced: list[str] = []
+        for sentence in sentences(text)[:8]:
+            found_topics, found_acts = self._kinds(sentence)
+            asking = is_question(sentence) or _REQUEST.search(fold(sentence)) is not None
+            # A topic is answered when asked about ("we're pre-approved" states a fact), or when saying
+            # it is enough (a problem: "the seller hasn't moved out"; a situation: "we inherited it").
+            topics += [t for t in found_topics if t not in topics and (asking or self._said(t))]
+            acts += [a for a in found_acts if a not in acts]
+            if asking:
+                questions.append(sentence)
+                if not found_topics and not found_acts:
+                    unplaced.append(sentence)
+        # A whole-text pass catches what only the full text shows ("can I see it" + "saturday").
+        acts += [a for a in self._kinds(text, patterns_only=True)[1] if a not in acts]
+        return Reading(topics[:2], acts, questions, unplaced, find_when(text))
+
+    def _said(self, topic: str) -> bool:
+        return self.knowledge.topics[topic].statement
+
+    def _kinds(self, sentence: str, *, patterns_only: bool = False) -> tuple[list[str], list[str]]:
+        hits = self.knowledge.pattern_hits(sentence)
+        topics = [h for h in hits if h in self.knowledge.topics]
+        acts = [h for h in hits if h in self.knowledge.acts]
+        if patterns_only:
+            return topics, acts
+        if len(topics) > 1:  # several patterns: keep the kinds the model also finds close
+            scores = {g.label: g.score for g in self.model.guesses(sentence, top=len(self.knowledge.topics))}
+            topics.sort(key=lambda t: -scores.get(t, 0.0))
+            top = scores.get(topics[0], 0.0)
+            topics = [t for t in topics if scores.get(t, 0.0) >= 0.7 * top]
+        if topics:
+            return topics, acts
+        guesses = self.model.guesses(sentence)
+        if not guesses:
+            return topics, acts
+        best = guesses[0]
+        runner_up = next((g.score for g in guesses[1:] if g.label != best.label), 0.0)
+        if best.score - runner_up < MARGIN:
+            return topics, acts
+        clear = best.score >= TOPIC_FLOOR and best.score >= TOPIC_LEAD * runner_up
+        if best.label in self.knowledge.topics and (best.score >= TOPIC_SCORE or clear):
+            topics.append(best.label)
+        elif (
+            best.label in self.knowledge.acts
+            and best.score >= ACT_SCORE
+            and len(sentence.split()) <= SHORT
+            and best.label not in acts
+        ):
+            acts.append(best.label)
+        return topics, acts

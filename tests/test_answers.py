@@ -1,0 +1,146 @@
+"""Answers, not scripts: the rule brain answers what the lead said, acts on it, records what a
+person must do, and asks at most one new thing. On a real Redis, through the pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.brain import RuleBrain
+from agents.knowledge import Knowledge, PerLanguage
+from agents.overseer import Overseer
+from agents.types import Persona
+from bot.config import load_config
+from bot.conversation import Conversation, Turn
+from bot.outbound import DryRunSender
+from bot.store import LeadStore
+from bot.wiring import build_overseer
+
+CONFIG = load_config()
+PHONE = "+19095550177"
+
+
+@pytest.fixture
+def conversation(store: LeadStore) -> Conversation:
+    overseer = build_overseer(CONFIG)
+    return Conversation(store, RuleBrain(overseer), DryRunSender(echo=False), allowed_contacts=CONFIG.contacts())
+
+
+async def _say(conversation: Conversation, *texts: str) -> list[Turn]:
+    return [await conversation.receive(PHONE, text) for text in texts]
+
+
+def _reply(turn: Turn) -> str:
+    assert turn.reply is not None, turn.silenced
+    return turn.reply
+
+
+async def test_a_question_is_answered_before_the_next_step(conversation: Conversation) -> None:
+    first, second = await _say(conversation, "Hi, looking for a 3 bed in Fontana, maybe 550k",
+                               "not yet. what credit score do we need?")  # fmt: skip
+    assert "580" in _reply(second) and "620" in _reply(second)
+    assert "lender" in _reply(second)
+    assert "price range" not in _reply(second) and "bedrooms" not in _reply(second)
+    assert second.lead.facts.preapproved is False  # "not yet" answered the bot's question
+    assert _reply(first) != _reply(second)
+
+
+async def test_accepting_a_step_records_a_task_for_a_person(conversation: Conversation, store: LeadStore) -> None:
+    turns = await _say(conversation, "what credit score do i need to buy?", "yes please")
+    assert "lender" in _reply(turns[0]) and turns[0].decision.question == "step:lender_intro"
+    assert "task" in turns[1].events
+    tasks = await store.tasks(PHONE)
+    assert [t.text for t in tasks] == ["Introduce the lead to a lender we trust"]
+    assert "connect you with a lender" in _reply(turns[1])
+
+
+async def test_a_showing_request_is_recorded_with_the_day_time_and_address(
+    conversation: Conversation, store: LeadStore
+) -> None:
+    (turn,) = await _say(conversation, "Can you show me 1234 Haven Ave this Saturday at 2?")
+    assert "appointment" in turn.events
+    assert "Saturday at 2 pm" in _reply(turn) and "1234 Haven Ave" in _reply(turn)
+    assert "which area" not in _reply(turn).lower()
+    (appointment,) = await store.appointments(PHONE)
+    assert (appointment.kind, appointment.day, appointment.time, appointment.address) == (
+        "showing", "saturday", "2 pm", "1234 Haven Ave"
+    )  # fmt: skip
+
+
+async def test_missing_details_are_asked_one_at_a_time_and_complete_the_same_request(
+    conversation: Conversation, store: LeadStore
+) -> None:
+    turns = await _say(conversation, "What's my house worth? 4 bed in Alta Loma", "can jorge come by thursday at 6?",
+                       "12 Cedar Ct. see you then")  # fmt: skip
+    assert "address" in _reply(turns[1]).lower() or turns[1].escalation is not None
+    (appointment,) = await store.appointments(PHONE)
+    assert (appointment.kind, appointment.day, appointment.time) == ("listing_consult", "thursday", "6 pm")
+    assert appointment.address == "12 Cedar Ct"
+    assert "condition" not in (_reply(turns[2]) if turns[2].reply else "")
+
+
+async def test_a_question_nothing_here_answers_goes_to_a_person(conversation: Conversation, store: LeadStore) -> None:
+    (turn,) = await _say(conversation, "what's the name of the guy who built the tract homes on Baseline in 1987?")
+    assert "task" in turn.events
+    (task,) = await store.tasks(PHONE)
+    assert "built the tract homes" in task.text
+    assert "guess" in _reply(turn)
+
+
+async def test_you_didnt_answer_my_question_answers_it_or_passes_it_on(
+    conversation: Conversation, store: LeadStore
+) -> None:
+    turns = await _say(conversation, "Looking in Upland", "who designed the Upland city hall building?",
+                       "you didn't answer my question")  # fmt: skip
+    assert "task" in turns[2].events or "task" in turns[1].events
+    assert "Sorry" in _reply(turns[2])
+    assert any("city hall" in t.text for t in await store.tasks(PHONE))
+
+
+async def test_a_correction_changes_the_persona_and_the_words(conversation: Conversation) -> None:
+    turns = await _say(
+        conversation, "how fast are homes selling in Rancho?", "no im BUYING. i dont have a house to sell"
+    )
+    assert turns[1].decision.persona is Persona.BUYER
+    reply = _reply(turns[1]).lower()
+    assert " sell " not in f" {reply} " and "condition" not in reply
+
+
+async def test_thanks_gets_a_short_answer_and_no_script_question(conversation: Conversation) -> None:
+    turns = await _say(conversation, "Looking for a 4 bed in Upland", "ok thanks!")
+    assert _reply(turns[1]) in ("You're welcome!", "Sure! You're welcome!")
+    assert turns[1].decision.question is None
+
+
+async def test_no_reply_is_repeated_word_for_word(conversation: Conversation) -> None:
+    turns = await _say(conversation, "hi", "ok", "what's a tract home?", "what's a tract home?", "ok", "thanks", "ok")
+    replies = [t.reply for t in turns if t.reply]
+    assert len(replies) == len(set(replies)), replies
+
+
+async def test_a_plain_opt_out_silences_everything_after_its_confirmation(conversation: Conversation) -> None:
+    turns = await _say(conversation, "Looking for a 4 bed in Upland", "pls stop texting me, my brother is helping us",
+                       "wait one more thing, do you know any good lenders?")  # fmt: skip
+    assert turns[1].decision.action.value == "opt_out" and "opted_out" in turns[1].events
+    assert "START" in _reply(turns[1])
+    assert turns[2].reply is None
+
+
+async def test_spanish_questions_get_spanish_answers(conversation: Conversation) -> None:
+    turns = await _say(
+        conversation, "hola buscamos casa en fontana de 3 recamaras", "y cuanto necesitamos de enganche?"
+    )
+    assert "%" in _reply(turns[1]) and turns[1].decision.language.value == "es"
+
+
+async def test_a_reply_that_promises_a_person_gets_a_task_behind_it(store: LeadStore) -> None:
+    knowledge = CONFIG.knowledge()
+    promising = knowledge.topics["schools"].model_copy(
+        update={"answer": PerLanguage(en="Jorge will call you with the district boundaries.", es="Jorge le llamará.")}
+    )
+    edited = Knowledge(topics={**knowledge.topics, "schools": promising}, steps=knowledge.steps, acts=knowledge.acts)
+    conversation = Conversation(store, RuleBrain(Overseer(CONFIG.catalog, edited)), DryRunSender(echo=False))
+    turn = await conversation.receive(PHONE, "how are the schools in Ontario?")
+    assert "Jorge will call you" in _reply(turn)
+    assert "task" in turn.events
+    (task,) = await store.tasks(PHONE)
+    assert "Jorge will call you" in task.text
