@@ -43,6 +43,7 @@ def apply_decision(lead: Lead, decision: Decision, *, replied: bool) -> Lead:
         if replied or decision.escalate:
             update["last_question"] = decision.question
             update["answered"] = [*lead.answered, *(t for t in decision.topics if t not in lead.answered)]
+            update["last_topics"] = [t.removesuffix(":more") for t in decision.topics]
             update["open_question"] = decision.unanswered or lead.open_question
         if decision.appointment is not None:
             update["appointment"] = decision.appointment

@@ -75,6 +75,7 @@ class Topic(BaseModel):
     examples: Examples
     patterns: Examples = Field(default_factory=Examples)
     answer: PerLanguage
+    more: PerLanguage | None = None  # details for a follow-up ("does it ever go away?", asked again)
 
     @field_validator("persona", "escalate", "next", "task", mode="before")
     @classmethod
@@ -117,31 +118,37 @@ class Knowledge:
     topics: dict[str, Topic]
     steps: dict[str, Step]
     acts: dict[str, Act]
-    _answers: dict[tuple[str, Language], Any] = field(default_factory=dict, repr=False)
-    _patterns: dict[str, list[re.Pattern[str]]] = field(default_factory=dict, repr=False)
+    _answers: dict[tuple[str, Language, str], Any] = field(default_factory=dict, repr=False)
+    _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for topic in self.topics.values():
             if topic.next is not None and topic.next not in self.steps:
                 raise KnowledgeError(f"topics/{topic.id}.toml: next: no step {topic.next!r} in steps.toml")
-            for language in Language:
-                source = getattr(topic.answer, language.value)
-                try:
-                    self._answers[(topic.id, language)] = compile_text(source)
-                except TemplateError as error:
-                    raise KnowledgeError(f"topics/{topic.id}.toml: answer.{language.value}: {error}") from None
+            for part in ("answer", "more"):
+                texts = getattr(topic, part)
+                for language in Language if texts is not None else ():
+                    try:
+                        self._answers[(topic.id, language, part)] = compile_text(getattr(texts, language.value))
+                    except TemplateError as error:
+                        raise KnowledgeError(f"topics/{topic.id}.toml: {part}.{language.value}: {error}") from None
         kinds: list[Topic | Act] = [*self.topics.values(), *self.acts.values()]
         for kind in kinds:
-            self._patterns[kind.id] = [re.compile(p) for p in kind.patterns.all()]
+            if kind.patterns.all():  # one pattern a kind: a search per kind, not per pattern
+                self._patterns[kind.id] = re.compile("|".join(f"(?:{p})" for p in kind.patterns.all()))
 
-    def answer(self, topic_id: str, language: Language, context: Mapping[str, Any]) -> str:
-        """The topic's answer in `language`, filled with `context` (market, facts, partner)."""
-        return " ".join(self._answers[(topic_id, language)].render(**context).split())
+    def answer(self, topic_id: str, language: Language, context: Mapping[str, Any], part: str = "answer") -> str:
+        """The topic's answer (or, `part="more"`, its details) in `language`, filled with `context`
+        (market, facts, partner, owner)."""
+        return " ".join(self._answers[(topic_id, language, part)].render(**context).split())
+
+    def has_more(self, topic_id: str) -> bool:
+        return self.topics[topic_id].more is not None
 
     def pattern_hits(self, text: str) -> list[str]:
         """Ids of the topics and acts whose patterns match `text` (folded: lowercase, no accents)."""
         folded = fold(text)
-        return [kind for kind, patterns in self._patterns.items() if any(p.search(folded) for p in patterns)]
+        return [kind for kind, pattern in self._patterns.items() if pattern.search(folded)]
 
     def labelled_examples(self) -> Iterable[tuple[str, str]]:
         """(text, topic or act id) for training the classifier."""

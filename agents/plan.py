@@ -89,6 +89,11 @@ class Draft(BaseModel):
     market_note: bool = False
 
 
+def more(topic_id: str) -> str:
+    """How the details of a topic are remembered among the topics answered."""
+    return f"{topic_id}:more"
+
+
 @dataclass
 class Plan:
     draft: Draft
@@ -146,9 +151,10 @@ class Planner:
         if "unanswered" in acts:
             self._unanswered(s, plan)
         elif reading.unplaced and not (draft.answers or draft.appointment or draft.done or s.found.known()):
-            draft.unknown = True
-            plan.unanswered = reading.unplaced[0]
-            plan.tasks.append(f"Answer the lead's question: \u201c{plan.unanswered}\u201d")
+            if not self._follow_up(s, plan):
+                draft.unknown = True
+                plan.unanswered = reading.unplaced[0]
+                plan.tasks.append(f"Answer the lead's question: \u201c{plan.unanswered}\u201d")
         draft.news = draft.news or bool(s.found.known()) or s.new_market or lead.is_new
         if draft.opening is None:
             draft.opening = next((a for a in ("thanks", "closing", "greeting") if a in acts), None)
@@ -235,10 +241,27 @@ class Planner:
     def _answers(self, s: Situation, plan: Plan, topics: list[str]) -> None:
         for topic_id in topics:
             topic = self.knowledge.topics[topic_id]
+            again = topic_id in s.lead.answered
+            if again and self.knowledge.has_more(topic_id) and more(topic_id) not in s.lead.answered:
+                self._details(s, plan, topic_id)  # asked again: the details, not the same words
+                continue
             plan.draft.answers.append(self.knowledge.answer(topic_id, s.language, s.context))
             plan.topics.append(topic_id)
             if topic.task:
                 plan.tasks.append(topic.task)
+
+    def _follow_up(self, s: Situation, plan: Plan) -> bool:
+        """A question with no topic of its own right after an answer ("does it ever go away?") asks
+        about that answer: its details, when the knowledge has them and they were not given yet."""
+        for topic_id in s.lead.last_topics:
+            if self.knowledge.has_more(topic_id) and more(topic_id) not in s.lead.answered:
+                self._details(s, plan, topic_id)
+                return True
+        return False
+
+    def _details(self, s: Situation, plan: Plan, topic_id: str) -> None:
+        plan.draft.answers.append(self.knowledge.answer(topic_id, s.language, s.context, part="more"))
+        plan.topics.append(more(topic_id))
 
     def _unanswered(self, s: Situation, plan: Plan) -> None:
         """ "You didn't answer my question": answer the earlier question now, or pass it on."""

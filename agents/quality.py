@@ -43,12 +43,29 @@ def _digits(number: str) -> str:
     return digits[-10:]
 
 
+# Words just before a phrase that deny it: "no one can promise that", "I can't guarantee", "we don't
+# rate areas as safe neighborhoods", "nadie puede garantizar".
+_NEGATION = re.compile(
+    r"\b(?:no\s+one|nobody|no-one|can'?t|cannot|can\s+not|don'?t|do\s+not|won'?t|never|not|isn'?t|nothing|"
+    r"nadie|no\s+(?:puedo|podemos|se\s+puede|hay)|nunca|ning[uú]n\w*)\b[^.!?]{0,30}$",
+    re.IGNORECASE,
+)
+
+
+def _asserted(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of `pattern` that the words before it do not deny."""
+    for match in pattern.finditer(text):
+        if not _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
+            return match
+    return None
+
+
 def check_reply(text: str, *, lead_phone: str = "", allowed_contacts: Iterable[str] = ()) -> list[str]:
     """The problems with a draft; an empty list means it may be sent."""
     problems = []
-    if match := _STEERING.search(text):
+    if match := _asserted(_STEERING, text):
         problems.append(f"fair housing: steering language {match.group(0)!r}")
-    if match := _GUARANTEE.search(text):
+    if match := _asserted(_GUARANTEE, text):
         problems.append(f"guarantee or promised outcome {match.group(0)!r}")
     if _FEE_FIGURE.search(text):
         problems.append("commission or fee figure")

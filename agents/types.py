@@ -154,7 +154,8 @@ class Lead(BaseModel):
     slack_thread: str | None = None  # ts of the lead's Slack thread, once it has one
     replies_sent: int = 0
     last_question: str | None = None  # what the bot asked last: a question key or "step:<id>"
-    answered: list[str] = Field(default_factory=list)  # knowledge topics answered so far
+    answered: list[str] = Field(default_factory=list)  # knowledge topics answered so far ("<id>:more": details)
+    last_topics: list[str] = Field(default_factory=list)  # the topics the bot's last reply answered
     open_question: str | None = None  # a question of the lead's the bot could not answer yet
     appointment: Appointment | None = None  # the latest appointment request still being arranged
     created_at: datetime | None = None

@@ -29,7 +29,7 @@ SHORT = 6  # words: a longer sentence is not a bare "thanks" or "yes", whatever 
 
 _QUESTION_START = re.compile(
     r"^(?:(?:and|also|so|but|ok|okay|oh|hey|hi|y|tambien|pero|oye|ah)[\s,]+)*"
-    r"(?:what|whats|how|hows|when|where|who|which|why|is|are|can|could|do|does|did|should|would|will|any|"
+    r"(?:what|whats|how|hows|when|whens|where|wheres|who|which|why|is|are|can|could|do|does|did|should|would|will|any|"
     r"que|como(?!\s+(?:\d|unos|unas|a\s+las?|el|la|de|\$))|cuanto|cuanta|cuantos|cuantas|cuando|donde|quien|cual|"
     r"cuales|por que|hay|se puede|puedo|podemos|tienen|es|son|necesito|necesitamos)\b"
 )

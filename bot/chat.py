@@ -88,4 +88,6 @@ async def run_chat(conversation: Conversation, phone: str, ask: Ask) -> None:
         else:
             typer.secho(f"  [no reply: {turn.silenced}]", dim=True)
         typer.secho(describe(turn.decision), dim=True)
+        if turn.events:
+            typer.secho(f"  [recorded: {', '.join(turn.events)}]", dim=True)
         await handle_escalation(conversation, turn, ask)

@@ -25,16 +25,16 @@ def check_knowledge(knowledge: Knowledge, config: Config) -> tuple[list[str], li
     sample = Facts(price=650_000, bedrooms=3)
     for topic in knowledge.topics.values():
         for language in Language:
-            for market in markets:
+            for market, part in [(m, p) for m in markets for p in ("answer", "more") if p == "answer" or topic.more]:
                 context = answer_context(sample, market, "Maria")
-                text = knowledge.answer(topic.id, language, context)
-                where = f"topics/{topic.id}.toml answer.{language.value} ({market.name if market else 'no market'})"
+                text = knowledge.answer(topic.id, language, context, part)
+                where = f"topics/{topic.id}.toml {part}.{language.value} ({market.name if market else 'no market'})"
                 if len(text) > MAX_ANSWER:
                     problems.append(f"{where}: {len(text)} characters, at most {MAX_ANSWER}")
                 problems += [f"{where}: {problem}" for problem in check_reply(text, allowed_contacts=config.contacts())]
                 if promises(text) and not (topic.task or topic.escalate):
                     problems.append(f"{where}: says a person will act, but the topic has no task")
-                if market is markets[-1]:
+                if market is markets[-1] and part == "answer":
                     shown.append(
                         f"{topic.id} [{language.value}, {topic.persona.value if topic.persona else '-'}] {text}"
                     )

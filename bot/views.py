@@ -1,4 +1,5 @@
-"""Read models for the JSON API: a lead with its whole conversation and delivery statuses."""
+"""Read models for the JSON API: a lead with its whole conversation and delivery statuses, its
+appointment requests, tasks and what the conversation did (events)."""
 
 from __future__ import annotations
 
@@ -47,4 +48,11 @@ async def lead_detail(store: LeadStore, phone: str) -> dict[str, Any]:
                 item["error"] = message.error
         messages.append(item)
     view["messages"] = messages
+    view["appointments"] = [
+        {"id": a.id, "kind": a.kind, "starts_at": None, "day": a.day, "time": a.time, "address": a.address,
+         "status": a.status, "owner": a.owner}  # starts_at: set once a person confirms the exact time
+        for a in await store.appointments(phone)
+    ]  # fmt: skip
+    view["tasks"] = [{"id": t.id, "text": t.text, "owner": t.owner, "done": t.done} for t in await store.tasks(phone)]
+    view["events"] = await store.events(phone)
     return view

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-__all__ = ["compile_text", "money", "render"]
+__all__ = ["compile_text", "mes", "money", "render"]
 
 
 def money(value: int | float | None) -> str:
@@ -26,6 +26,18 @@ def money(value: int | float | None) -> str:
     return f"${value:,.0f}"
 
 
+_MONTHS = dict(zip(
+    "January February March April May June July August September October November December".split(),
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),
+    strict=True,
+))  # fmt: skip
+
+
+def mes(text: str | None) -> str:
+    """'October 2026' → 'octubre 2026': a month from the configuration, in Spanish."""
+    return " ".join(_MONTHS.get(word, word) for word in (text or "").split())
+
+
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "sms"),
     undefined=StrictUndefined,
@@ -35,6 +47,7 @@ _ENV = Environment(
     auto_reload=False,  # templates ship with the code; no stat() per render
 )
 _ENV.filters["money"] = money
+_ENV.filters["mes"] = mes
 
 
 def render(template_name: str, /, **context: Any) -> str:

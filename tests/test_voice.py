@@ -83,6 +83,10 @@ def test_quality_gate_blocks(draft: str) -> None:
         "The master bedroom is huge and the family room opens to the yard.",
         "Jorge will go over his fees personally.",
         "Text me back at +1 909 555 0001 anytime.",  # the lead's own number
+        "No one can promise that, but a lender can show you the options.",
+        "I can't guarantee a price; the market decides.",
+        "Nadie puede garantizar que los precios suban.",
+        "We don't call any area a safe neighborhood; the police crime map has the facts.",
     ],
 )
 def test_quality_gate_does_not_over_block(draft: str) -> None:
@@ -119,3 +123,11 @@ def test_the_negotiation_expert_never_sends_on_its_own() -> None:
 )
 def test_fee_figures_are_blocked_but_prices_near_the_word_fee_are_not(draft: str, blocked: bool) -> None:
     assert bool(check_reply(draft, lead_phone="+19095550001")) is blocked
+
+
+def test_the_teams_own_contact_details_pass_the_gate() -> None:
+    maria = CONFIG.team[1].model_copy(update={"phone": "+19095550199", "email": "maria@jorgeteam.example"})
+    config = CONFIG.model_copy(update={"team": [CONFIG.team[0], maria, *CONFIG.team[2:]]})
+    allowed = config.contacts()
+    assert check_reply("Call Maria at (909) 555-0199 or maria@jorgeteam.example", allowed_contacts=allowed) == []
+    assert check_reply("Call the seller at (909) 555-0142", allowed_contacts=allowed)
