@@ -47,6 +47,8 @@ def apply_decision(lead: Lead, decision: Decision, *, replied: bool) -> Lead:
             update["open_question"] = decision.unanswered or lead.open_question
         if decision.appointment is not None:
             update["appointment"] = decision.appointment
+        if decision.preference:
+            update["preference"] = decision.preference
     if replied:
         update["replies_sent"] = lead.replies_sent + 1
     return lead.model_copy(update=update)

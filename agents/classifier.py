@@ -21,7 +21,7 @@ _WORD = re.compile(r"[a-z0-9ñ$%']+")
 # Words too common to tell kinds apart; their n-grams still count inside longer words.
 _STOP = frozenset(
     "a an the i we you my our your is are am be to of in on for and or it that this do does can "
-    "me us so just y el la los las de del en un una que es mi me se lo le por para con".split()
+    "me us so just y el la los las de del en un una que es mi me se lo le por para con jorge hi hey hola".split()
 )
 
 

@@ -143,6 +143,7 @@ def _knowledge_section(knowledge: Knowledge | None) -> str:
     topics = "\n".join(
         f"- {t.id} ({t.persona.value if t.persona else 'any persona'}"
         f"{', escalate: ' + t.escalate.value if t.escalate else ''}): {' '.join(t.answer.en.split())}"
+        + (f" Details: {' '.join(t.more.en.split())}" if t.more else "")
         for t in knowledge.topics.values()
     )
     steps = "\n".join(f"- {s.id} ({s.kind}): {' '.join(s.ask.en.split())}" for s in knowledge.steps.values())

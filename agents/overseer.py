@@ -129,6 +129,7 @@ class Overseer:
             appointment=plan.appointment,
             tasks=plan.tasks,
             unanswered=plan.unanswered,
+            preference=plan.preference,
         )
 
 

@@ -34,7 +34,7 @@ DISCLOSURE_QUESTION = r"\b(?:tenemos|tengo|hay)\s+que\s+(?:decir|avisar|informar
 # about money or terms.
 COUNTER_DECISION = (
     r"\bcame\s+back\s+(?:at|with)\b|\bmeet\s+(?:them|in)\s+(?:in\s+)?the\s+middle\b"
-    r"|\bsplit\s+the\s+(?:difference|cost|repairs?|bill)\b|\boffer\s+to\s+(?:split|pay|cover)\b|\bwalk\s+away\b"
+    r"|\bsplit\s+the\s+(?:difference|cost|repairs?|bill)\b|\boffer\s+to\s+(?:split|pay|cover)\b|\bwalk\s+away\b(?!\s+with)"
     r"|\bwon'?t\s+budge\b|\bpedi(?:mos|r|rle|rles)\s+(?:un\s+)?cr[eé]dito\b|\bcr[eé]dito\s+al\s+vendedor\b|\bque\s+(?:lo|la|los)\s+arreglen\b"
 )
 

@@ -26,18 +26,20 @@ from pydantic import BaseModel, Field
 from agents.facts import extract_price
 from agents.knowledge import Knowledge, Step
 from agents.personas import SCRIPTS, next_question
+from agents.text import fold
 from agents.times import find_when
 from agents.types import Appointment, Facts, Language, Lead, Persona
-from agents.text import fold
 from agents.understanding import Reading, is_question
 from templates import compile_text
 
 _ROLE = {"buying": Persona.BUYER, "selling": Persona.LISTING, "both": Persona.LISTING}
 _MARKET_TALK = (Persona.BUYER, Persona.LISTING, Persona.MARKET)  # whose first reply may cite the market
 _ARRANGING = ("when", "day", "time", "address")  # what the bot asks while arranging an appointment
+_NOTED = "contact_preference"  # "don't call before 5": kept on the lead for the team, not a meeting
 _MEETING = {Persona.BUYER: "showing", Persona.LISTING: "listing_consult"}  # what a day and time alone ask for
 _PLEASE = re.compile(r"\b(?:please|pls|plz|sure|would help|that would|por favor|porfa|me ayudaria|claro)\b")
 _COUNT = re.compile(r"\b([1-9])\b")
+_AMOUNT = re.compile(r"\$?\d[\d,.]*\s*(?:-\s*\$?\d[\d,.]*\s*)?(?:k|m|mil|million|millon)?\b", re.IGNORECASE)
 
 
 def _bedrooms(text: str, found: Facts) -> Facts:
@@ -48,7 +50,8 @@ def _bedrooms(text: str, found: Facts) -> Facts:
 
 
 def _budget(text: str, found: Facts) -> Facts:
-    return Facts() if found.price is not None else Facts(price=extract_price(f"up to {text}"))
+    amount = _AMOUNT.search(text) if found.price is None else None  # "like 650", "500-550", "1.2m tops"
+    return Facts(price=extract_price(f"up to {amount.group(0)}")) if amount else Facts()
 
 
 def _words(field: str, limit: int = 8) -> Callable[[str, Facts], Facts]:
@@ -87,6 +90,7 @@ class Draft(BaseModel):
     question: str | None = None  # a script question key, or what the appointment lacks
     offer: str | None = None  # a next step, in words
     market_note: bool = False
+    noted: str | None = None  # the time in a contact preference ("5 pm"), echoed
 
 
 def more(topic_id: str) -> str:
@@ -103,6 +107,7 @@ class Plan:
     facts: Facts = field(default_factory=Facts)  # learned from a yes or a no to the bot's question
     appointment: Appointment | None = None  # to record: new, changed or cancelled
     unanswered: str | None = None  # the question passed to a person
+    preference: str | None = None  # how and when the lead wants to be reached, in their words
 
 
 @dataclass(frozen=True)
@@ -150,11 +155,15 @@ class Planner:
         self._answers(s, plan, reading.topics)
         if "unanswered" in acts:
             self._unanswered(s, plan)
-        elif reading.unplaced and not (draft.answers or draft.appointment or draft.done or s.found.known()):
+        elif reading.unplaced and not (draft.answers or draft.appointment or draft.done):
             if not self._follow_up(s, plan):
                 draft.unknown = True
                 plan.unanswered = reading.unplaced[0]
                 plan.tasks.append(f"Answer the lead's question: \u201c{plan.unanswered}\u201d")
+        if _NOTED in acts:
+            plan.preference = " ".join(s.text.split())[:200]
+            draft.opening = draft.opening or "noted"
+            draft.noted = (reading.when.time or "").split(" ", 1)[-1] if reading.when.time else None
         draft.news = draft.news or bool(s.found.known()) or s.new_market or lead.is_new
         if draft.opening is None:
             draft.opening = next((a for a in ("thanks", "closing", "greeting") if a in acts), None)
@@ -221,7 +230,7 @@ class Planner:
         if kind is None and open_ is not None and details and changing:
             kind = open_.kind
         meeting_time = when.time is not None or (when.day is not None and last != "timeline")
-        if kind is None and meeting_time and not reading.topics and len(s.text.split()) <= 8:
+        if kind is None and meeting_time and not reading.topics and len(s.text.split()) <= 8 and _NOTED not in acts:
             kind = _MEETING.get(plan.draft.persona, "call")  # "saturday at 11?": a day and time alone ask to meet
         if kind is None:
             return
@@ -286,7 +295,7 @@ class Planner:
         if draft.unknown or draft.opening == "sorry_person":
             return  # a person is answering: no script question over the top of it
         asked = set(s.lead.asked)
-        wanted = [self.knowledge.topics[t].next for t in plan.topics]
+        wanted = [self.knowledge.topics[t.removesuffix(":more")].next for t in plan.topics]
         for step_id in wanted:
             if step_id and f"step:{step_id}" not in asked and not plan.draft.done:
                 self._offer(s, plan, self.knowledge.steps[step_id])

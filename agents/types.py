@@ -158,6 +158,7 @@ class Lead(BaseModel):
     last_topics: list[str] = Field(default_factory=list)  # the topics the bot's last reply answered
     open_question: str | None = None  # a question of the lead's the bot could not answer yet
     appointment: Appointment | None = None  # the latest appointment request still being arranged
+    preference: str | None = None  # how and when the lead wants to be reached ("text only, after 5")
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -188,6 +189,7 @@ class Decision(BaseModel):
     appointment: Appointment | None = None  # a request to record (new, or more details of the open one)
     tasks: list[str] = Field(default_factory=list)  # what the reply says a person will do
     unanswered: str | None = None  # the lead's question this reply could not answer
+    preference: str | None = None  # a contact preference the lead gave, for the team
 
     def route_view(self) -> dict[str, Any]:
         """The decision as `jorge route` prints it (the contract in shared/eval/README.md)."""

@@ -30,7 +30,7 @@ SHORT = 6  # words: a longer sentence is not a bare "thanks" or "yes", whatever 
 _QUESTION_START = re.compile(
     r"^(?:(?:and|also|so|but|ok|okay|oh|hey|hi|y|tambien|pero|oye|ah)[\s,]+)*"
     r"(?:what|whats|how|hows|when|whens|where|wheres|who|which|why|is|are|can|could|do|does|did|should|would|will|any|"
-    r"que|como(?!\s+(?:\d|unos|unas|a\s+las?|el|la|de|\$))|cuanto|cuanta|cuantos|cuantas|cuando|donde|quien|cual|"
+    r"que|como(?!\s+(?:\d|unos|unas|a\s+las?|el|la|de|en|por|\$))|cuanto|cuanta|cuantos|cuantas|cuando|donde|quien|cual|"
     r"cuales|por que|hay|se puede|puedo|podemos|tienen|es|son|necesito|necesitamos)\b"
 )
 # ... or asks in the middle: "our lease ends in june, can we buy before then", "my score is 560, what can i do".
@@ -85,17 +85,22 @@ class Understanding:
         acts: list[str] = []
         questions: list[str] = []
         unplaced: list[str] = []
+        stated: list[str] = []  # topics named in a statement: "I want to do a 1031. Can Jorge help with that?"
         for sentence in sentences(text)[:8]:
             found_topics, found_acts = self._kinds(sentence)
             asking = is_question(sentence) or _REQUEST.search(fold(sentence)) is not None
             # A topic is answered when asked about ("we're pre-approved" states a fact), or when saying
             # it is enough (a problem: "the seller hasn't moved out"; a situation: "we inherited it").
             topics += [t for t in found_topics if t not in topics and (asking or self._said(t))]
+            stated += [t for t in found_topics if not asking]
             acts += [a for a in found_acts if a not in acts]
             if asking:
                 questions.append(sentence)
                 if not found_topics and not found_acts:
                     unplaced.append(sentence)
+        if unplaced and stated:  # the question is about what the text said before it
+            topics += [t for t in stated if t not in topics]
+            unplaced = []
         # A whole-text pass catches what only the full text shows ("can I see it" + "saturday").
         acts += [a for a in self._kinds(text, patterns_only=True)[1] if a not in acts]
         return Reading(topics[:2], acts, questions, unplaced, find_when(text))
@@ -104,33 +109,36 @@ class Understanding:
         return self.knowledge.topics[topic].statement
 
     def _kinds(self, sentence: str, *, patterns_only: bool = False) -> tuple[list[str], list[str]]:
+        """The topics and acts of one sentence: its patterns first; else the model's best topic and
+        best act, each taken when it is alike enough and ahead of the others of its kind."""
         hits = self.knowledge.pattern_hits(sentence)
         topics = [h for h in hits if h in self.knowledge.topics]
         acts = [h for h in hits if h in self.knowledge.acts]
         if patterns_only:
             return topics, acts
+        if acts and len(sentence.split()) <= SHORT:
+            return topics, acts  # "Hi there!", "yes please": nothing more to read in it
+        guesses = self.model.guesses(sentence, top=12)
         if len(topics) > 1:  # several patterns: keep the kinds the model also finds close
-            scores = {g.label: g.score for g in self.model.guesses(sentence, top=len(self.knowledge.topics))}
+            scores = {g.label: g.score for g in guesses}
             topics.sort(key=lambda t: -scores.get(t, 0.0))
             top = scores.get(topics[0], 0.0)
             topics = [t for t in topics if scores.get(t, 0.0) >= 0.7 * top]
-        if topics:
-            return topics, acts
-        guesses = self.model.guesses(sentence)
-        if not guesses:
-            return topics, acts
-        best = guesses[0]
-        runner_up = next((g.score for g in guesses[1:] if g.label != best.label), 0.0)
-        if best.score - runner_up < MARGIN:
-            return topics, acts
-        clear = best.score >= TOPIC_FLOOR and best.score >= TOPIC_LEAD * runner_up
-        if best.label in self.knowledge.topics and (best.score >= TOPIC_SCORE or clear):
-            topics.append(best.label)
-        elif (
-            best.label in self.knowledge.acts
-            and best.score >= ACT_SCORE
-            and len(sentence.split()) <= SHORT
-            and best.label not in acts
-        ):
-            acts.append(best.label)
+        if not topics:
+            ranked = [g for g in guesses if g.label in self.knowledge.topics]
+            if ranked and _clear(ranked[0].score, ranked[1].score if len(ranked) > 1 else 0.0, TOPIC_SCORE):
+                topics.append(ranked[0].label)
+        ranked = [g for g in guesses if g.label in self.knowledge.acts]
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        short = len(sentence.split()) <= SHORT
+        if not acts and short and ranked and ranked[0].score >= ACT_SCORE and ranked[0].score - second >= MARGIN:
+            acts.append(ranked[0].label)
         return topics, acts
+
+
+def _clear(best: float, runner_up: float, enough: float) -> bool:
+    """Alike enough and ahead of the runner-up; or less alike but clearly ahead (a long question
+    dilutes the likeness)."""
+    if best - runner_up < MARGIN:
+        return False
+    return best >= enough or (best >= TOPIC_FLOOR and best >= TOPIC_LEAD * runner_up)

@@ -178,6 +178,8 @@ class Conversation:
             saved = await self._record_appointment(lead, decision.appointment)
             decision = decision.model_copy(update={"appointment": saved})
             events.append("appointment")
+        if decision.preference:
+            lead = await self._post_thread(lead, f"{lead_label(lead)} prefers: {decision.preference}")
         before = lead.persona
         lead = apply_decision(lead, decision, replied=reply is not None)
         lead = await self.store.save(lead)

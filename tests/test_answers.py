@@ -144,3 +144,30 @@ async def test_a_reply_that_promises_a_person_gets_a_task_behind_it(store: LeadS
     assert "task" in turn.events
     (task,) = await store.tasks(PHONE)
     assert "Jorge will call you" in task.text
+
+
+async def test_the_bots_own_question_is_answered_in_few_words(conversation: Conversation) -> None:
+    turns = await _say(conversation, "Looking for a house in Ontario", "like 650", "like 3")
+    assert [t.decision.question for t in turns] == ["budget", "bedrooms", "preapproved"]
+    assert turns[2].lead.facts.price == 650_000 and turns[2].lead.facts.bedrooms == 3
+    assert "how many bedrooms" not in _reply(turns[2]).lower()
+
+
+async def test_a_follow_up_gets_the_details_not_the_same_answer(store: LeadStore) -> None:
+    knowledge = CONFIG.knowledge()
+    detailed = knowledge.topics["mello_roos"].model_copy(
+        update={
+            "more": PerLanguage(
+                en="It lasts until the district's bonds are paid off, often 25-40 years.",
+                es="Dura hasta que se pagan los bonos, a menudo 25-40 años.",
+            )
+        }  # fmt: skip
+    )
+    edited = Knowledge(topics={**knowledge.topics, "mello_roos": detailed}, steps=knowledge.steps, acts=knowledge.acts)
+    conversation = Conversation(store, RuleBrain(Overseer(CONFIG.catalog, edited)), DryRunSender(echo=False))
+    first = await conversation.receive(PHONE, "do the new homes in Ontario Ranch have mello roos?")
+    second = await conversation.receive(PHONE, "does it ever go away?")
+    third = await conversation.receive(PHONE, "and who decides that?")
+    assert "Mello-Roos" in _reply(first)
+    assert "25-40 years" in _reply(second) and "task" not in second.events
+    assert "task" in third.events  # the details were given once: now a person answers

@@ -70,7 +70,7 @@ async def test_a_promised_intro_becomes_a_task_in_the_thread_and_is_done_once(
 
     desk = Desk(conversation, services.config, services.board)
     assert task.text in await desk.command(JORGE, "tasks")
-    assert "No open tasks for you." == await desk.command(MARIA, "tasks")
+    assert await desk.command(MARIA, "tasks") == "No open tasks for you."
     assert task.text in await desk.command(MARIA, "tasks all")
 
     assert services.slack is not None
@@ -83,7 +83,7 @@ async def test_a_promised_intro_becomes_a_task_in_the_thread_and_is_done_once(
     updates = slack.called("chat.update")
     assert len(updates) == 1 and "Done by Maria Lopez" in json.dumps(updates[0]["blocks"])
     assert any("Already done by Maria Lopez" in e["text"] for e in slack.called("chat.postEphemeral"))
-    assert "No open tasks." == await desk.command(JORGE, "tasks all")
+    assert await desk.command(JORGE, "tasks all") == "No open tasks."
 
 
 async def test_an_appointment_request_is_posted_for_its_owner(services: Services, slack: FakeSlack) -> None:
