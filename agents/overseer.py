@@ -76,6 +76,8 @@ class Overseer:
             earlier_text=earlier_text,
         )  # fmt: skip
         plan = self._planner.plan(situation)
+        if Reason.UNHAPPY_CLIENT in reasons and plan.draft.opening in (None, "ack"):
+            plan.draft.opening = "apology"
         persona = plan.draft.persona
         current = current.model_copy(update={"persona": persona, "facts": facts.merged(plan.facts)})
         open_appointment = lead.appointment is not None and lead.appointment.status == "requested"

@@ -45,6 +45,8 @@ _NOT_A_REQUEST = re.compile(
             r"\b(?:do|does|can)\s+(?:you|y'?all|jorge|the\s+team)\s+offer\b",
             r"\b(?:hoa|community|complex|neighbou?rhood|city|builder|area|development|school|lender|bank)\s+(?:\w+\s+)?offers?\b",
             r"\bofrece(?:n)?\b",
+            # an offer already accepted: what happens next, not a decision to make
+            r"\b(?:offer|oferta)\s+(?:was\s+|got\s+|has\s+been\s+|fue\s+)?(?:accepted|aceptada)\b|\bgot\s+(?:our|my|the)\s+offer\s+accepted\b",
             # an offer the lead is not making
             r"\b(?:not|no|never|n'?t)\s+(?:\w+\s+){0,2}(?:making|make|made|writing|write|submitting|submit|putting\s+in)\s+(?:any\s+|an?\s+)?offers?\b",
             r"\bno\s+(?:\w+\s+){0,3}(?:ninguna\s+)?oferta\b",

@@ -29,7 +29,7 @@ from agents.personas import SCRIPTS, next_question
 from agents.text import fold
 from agents.times import find_when
 from agents.types import Appointment, Facts, Language, Lead, Persona
-from agents.understanding import Reading, is_question
+from agents.understanding import REFERS_BACK, Reading, is_question
 from templates import compile_text
 
 _ROLE = {"buying": Persona.BUYER, "selling": Persona.LISTING, "both": Persona.LISTING}
@@ -38,6 +38,7 @@ _ARRANGING = ("when", "day", "time", "address")  # what the bot asks while arran
 _NOTED = "contact_preference"  # "don't call before 5": kept on the lead for the team, not a meeting
 _MEETING = {Persona.BUYER: "showing", Persona.LISTING: "listing_consult"}  # what a day and time alone ask for
 _PLEASE = re.compile(r"\b(?:please|pls|plz|sure|would help|that would|por favor|porfa|me ayudaria|claro)\b")
+_FOLLOW_UP_WORDS = 4
 _COUNT = re.compile(r"\b([1-9])\b")
 _AMOUNT = re.compile(r"\$?\d[\d,.]*\s*(?:-\s*\$?\d[\d,.]*\s*)?(?:k|m|mil|million|millon)?\b", re.IGNORECASE)
 
@@ -155,11 +156,12 @@ class Planner:
         self._answers(s, plan, reading.topics)
         if "unanswered" in acts:
             self._unanswered(s, plan)
-        elif reading.unplaced and not (draft.answers or draft.appointment or draft.done):
-            if not self._follow_up(s, plan):
-                draft.unknown = True
-                plan.unanswered = reading.unplaced[0]
-                plan.tasks.append(f"Answer the lead's question: \u201c{plan.unanswered}\u201d")
+        elif (
+            reading.unplaced and not (draft.answers or draft.appointment or draft.done) and not self._follow_up(s, plan)
+        ):
+            draft.unknown = True
+            plan.unanswered = reading.unplaced[0]
+            plan.tasks.append(f"Answer the lead's question: \u201c{plan.unanswered}\u201d")
         if _NOTED in acts:
             plan.preference = " ".join(s.text.split())[:200]
             draft.opening = draft.opening or "noted"
@@ -262,6 +264,9 @@ class Planner:
     def _follow_up(self, s: Situation, plan: Plan) -> bool:
         """A question with no topic of its own right after an answer ("does it ever go away?") asks
         about that answer: its details, when the knowledge has them and they were not given yet."""
+        question = fold(s.reading.unplaced[0])
+        if len(question.split()) > _FOLLOW_UP_WORDS and not REFERS_BACK.search(question):
+            return False  # "is the street quiet at least": a new question, not about the last answer
         for topic_id in s.lead.last_topics:
             if self.knowledge.has_more(topic_id) and more(topic_id) not in s.lead.answered:
                 self._details(s, plan, topic_id)
@@ -271,15 +276,22 @@ class Planner:
     def _details(self, s: Situation, plan: Plan, topic_id: str) -> None:
         plan.draft.answers.append(self.knowledge.answer(topic_id, s.language, s.context, part="more"))
         plan.topics.append(more(topic_id))
+        task = self.knowledge.topics[topic_id].task
+        if task and task not in plan.tasks:
+            plan.tasks.append(task)
 
     def _unanswered(self, s: Situation, plan: Plan) -> None:
         """ "You didn't answer my question": answer the earlier question now, or pass it on."""
         earlier = s.earlier
-        missed = [t for t in (earlier.topics if earlier else []) if t not in plan.topics and t not in s.lead.answered]
+        missed = [t for t in (earlier.topics if earlier else []) if t not in plan.topics]
         if missed and not plan.draft.answers:
-            self._answers(s, plan, missed)
-            plan.draft.opening = "sorry"
-            return
+            # Not answered yet: the answer; answered already: the details, if not given yet.
+            fresh = [t for t in missed if t not in s.lead.answered or
+                     (self.knowledge.has_more(t) and more(t) not in s.lead.answered)]  # fmt: skip
+            if fresh:
+                self._answers(s, plan, fresh)
+                plan.draft.opening = "sorry"
+                return
         question = s.lead.open_question or (earlier.questions[0] if earlier and earlier.questions else s.earlier_text)
         plan.draft.opening = "sorry_person"
         plan.unanswered = question

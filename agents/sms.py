@@ -45,8 +45,14 @@ def to_gsm7(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def first_sentence(text: str) -> str:
-    return _SENTENCE_END.split(text, maxsplit=1)[0]
+def brief(text: str, at_least: int = 70) -> str:
+    """The text's first sentences, enough to say something ("I'm sorry for your loss." is not)."""
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        kept = f"{kept} {sentence}".strip()
+        if len(kept) >= at_least:
+            break
+    return kept
 
 
 def fit(text: str, limit: int = MAX_REPLY) -> str:

@@ -30,6 +30,7 @@ SHORT = 6  # words: a longer sentence is not a bare "thanks" or "yes", whatever 
 _QUESTION_START = re.compile(
     r"^(?:(?:and|also|so|but|ok|okay|oh|hey|hi|y|tambien|pero|oye|ah)[\s,]+)*"
     r"(?:what|whats|how|hows|when|whens|where|wheres|who|which|why|is|are|can|could|do|does|did|should|would|will|any|"
+    r"anything|anyone|anybody|"
     r"que|como(?!\s+(?:\d|unos|unas|a\s+las?|el|la|de|en|por|\$))|cuanto|cuanta|cuantos|cuantas|cuando|donde|quien|cual|"
     r"cuales|por que|hay|se puede|puedo|podemos|tienen|es|son|necesito|necesitamos)\b"
 )
@@ -46,6 +47,9 @@ _REQUEST = re.compile(
     r"help (?:me|us) (?:with|understand)|quiero saber|queremos saber|me (?:puede|podria) (?:decir|explicar)|"
     r"informacion|expliqueme|digame|dudas?)\b"
 )
+# A question pointing back at what the text (or the last answer) said: "can Jorge help with that?",
+# "does it ever go away?", "y sube cada año?".
+REFERS_BACK = re.compile(r"\b(?:it|that|this|those|these|them|eso|esa|ese|esto|esta|lo|la)\b")
 APPOINTMENT_ACTS = {"see_home": "showing", "visit_request": "listing_consult", "call_request": "call"}
 
 
@@ -98,11 +102,17 @@ class Understanding:
                 questions.append(sentence)
                 if not found_topics and not found_acts:
                     unplaced.append(sentence)
-        if unplaced and stated:  # the question is about what the text said before it
+        if unplaced and stated and any(REFERS_BACK.search(fold(q)) for q in unplaced):
+            # "I want to do a 1031. Can Jorge help with that?": the question is about what came before.
             topics += [t for t in stated if t not in topics]
             unplaced = []
-        # A whole-text pass catches what only the full text shows ("can I see it" + "saturday").
-        acts += [a for a in self._kinds(text, patterns_only=True)[1] if a not in acts]
+        # A whole-text pass catches what only the full text shows ("can I see it" + "saturday";
+        # "we want to downsize. will our property taxes go up?").
+        whole_topics, whole_acts = self._kinds(text, patterns_only=True)
+        acts += [a for a in whole_acts if a not in acts]
+        if questions:  # a pattern only the whole text matches is the most specific reading of it
+            by_sentence = {hit for sentence in sentences(text)[:8] for hit in self.knowledge.pattern_hits(sentence)}
+            topics = [t for t in whole_topics if t not in by_sentence and t not in topics] + topics
         return Reading(topics[:2], acts, questions, unplaced, find_when(text))
 
     def _said(self, topic: str) -> bool:
@@ -127,7 +137,10 @@ class Understanding:
         if not topics:
             ranked = [g for g in guesses if g.label in self.knowledge.topics]
             if ranked and _clear(ranked[0].score, ranked[1].score if len(ranked) > 1 else 0.0, TOPIC_SCORE):
-                topics.append(ranked[0].label)
+                best = ranked[0]
+                # A topic that escalates holds the reply for Jorge: the model alone must be sure.
+                if self.knowledge.topics[best.label].escalate is None or best.score >= TOPIC_SCORE:
+                    topics.append(best.label)
         ranked = [g for g in guesses if g.label in self.knowledge.acts]
         second = ranked[1].score if len(ranked) > 1 else 0.0
         short = len(sentence.split()) <= SHORT

@@ -6,7 +6,7 @@ from typing import Any
 
 from agents.markets import Market
 from agents.plan import Draft
-from agents.sms import MAX_REPLY, first_sentence, fit, to_gsm7
+from agents.sms import MAX_REPLY, brief, fit, to_gsm7
 from agents.types import Action, Appointment, Facts, Language, Lead, Reason
 from templates import render
 
@@ -76,9 +76,9 @@ def speak(
         "again": again,
         "facts": lead.facts.model_dump(),
         "market": market_view(market),
-        "answers_brief": [first_sentence(answer) for answer in draft.answers],
+        "answers_brief": [brief(answer) for answer in draft.answers],
     }
-    for level in range(6):
+    for level in range(7):
         text = to_gsm7(render(f"{language.value}/reply.j2", level=level, **context))
         if len(text) <= MAX_REPLY:
             return text

@@ -161,7 +161,7 @@ async def test_a_follow_up_gets_the_details_not_the_same_answer(store: LeadStore
                 en="It lasts until the district's bonds are paid off, often 25-40 years.",
                 es="Dura hasta que se pagan los bonos, a menudo 25-40 años.",
             )
-        }  # fmt: skip
+        }
     )
     edited = Knowledge(topics={**knowledge.topics, "mello_roos": detailed}, steps=knowledge.steps, acts=knowledge.acts)
     conversation = Conversation(store, RuleBrain(Overseer(CONFIG.catalog, edited)), DryRunSender(echo=False))
