@@ -70,6 +70,7 @@ class Topic(BaseModel):
     next: str | None = None  # a step id (steps.toml)
     task: str | None = None  # recorded for the lead's owner whenever this answer goes out
     statement: bool = False  # answered when the lead only says it ("the seller hasn't moved out"), not just asks
+    needs: Literal["home"] | None = None  # "home": which home the lead means (address, street, link) before the task
     source: str = Field(min_length=3)
     checked: date
     examples: Examples
@@ -77,7 +78,7 @@ class Topic(BaseModel):
     answer: PerLanguage
     more: PerLanguage | None = None  # details for a follow-up ("does it ever go away?", asked again)
 
-    @field_validator("persona", "escalate", "next", "task", mode="before")
+    @field_validator("persona", "escalate", "next", "task", "needs", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if value == "" else value

@@ -41,6 +41,6 @@ def detect_language(text: str, default: Language | None = None) -> Language:
     words = _WORD.findall(text.lower())
     spanish = sum(1 for w in words if w in _SPANISH) + len(_SPANISH_MARKS.findall(text.lower()))
     english = sum(1 for w in words if w in _ENGLISH)
-    if spanish == english == 0:
+    if spanish == english:  # no telling words, or as many of each ("a las 4"): the conversation's language
         return default or Language.EN
     return Language.ES if spanish > english else Language.EN

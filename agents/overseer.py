@@ -71,7 +71,8 @@ class Overseer:
         earlier_text = _earlier_text(history, text)
         situation = Situation(
             text=text, lead=lead, current=current, reading=reading, found=found, language=language,
-            context=answer_context(facts, market, self.owner_name(lead)), new_market=market_key != lead.market,
+            context=answer_context(facts, market, self.owner_name(lead), home=reading.names_home),
+            new_market=market_key != lead.market,
             earlier=self.understanding.read(earlier_text) if earlier_text and "unanswered" in reading.acts else None,
             earlier_text=earlier_text,
         )  # fmt: skip

@@ -56,6 +56,7 @@ _NOT_A_REQUEST = re.compile(
             r"\b(?:work|team|business|school|doctor'?s?|board|staff|family)\s+meeting\b|\bi\s+have\s+a\s+(?:\w+\s+)?meeting\b",
             r"\bwarranty\b[^.?!]{0,40}\bguarantee[ds]?\b",
             r"\b(?:by|near|next\s+to|across\s+from|behind|past|enfrente\s+de|cerca\s+de|junto\s+a|al\s+lado\s+de|detr[aá]s\s+de)\s+(?:the|la)\s+(?:big\s+|old\s+|little\s+|gran\s+)?(?:church|iglesia)\b",
+            r"\b(?:from|after|de\s+la)\s+(?:church|iglesia)\b",
         )
     )
 )

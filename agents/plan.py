@@ -39,6 +39,7 @@ _NOTED = "contact_preference"  # "don't call before 5": kept on the lead for the
 _MEETING = {Persona.BUYER: "showing", Persona.LISTING: "listing_consult"}  # what a day and time alone ask for
 _PLEASE = re.compile(r"\b(?:please|pls|plz|sure|would help|that would|por favor|porfa|me ayudaria|claro)\b")
 _FOLLOW_UP_WORDS = 4
+_FILLER = re.compile(r"^\s*(?:like|maybe|around|about|prob|probably|tipo|como|a las?|at)\s+", re.IGNORECASE)
 _COUNT = re.compile(r"\b([1-9])\b")
 _AMOUNT = re.compile(r"\$?\d[\d,.]*\s*(?:-\s*\$?\d[\d,.]*\s*)?(?:k|m|mil|million|millon)?\b", re.IGNORECASE)
 
@@ -109,6 +110,7 @@ class Plan:
     appointment: Appointment | None = None  # to record: new, changed or cancelled
     unanswered: str | None = None  # the question passed to a person
     preference: str | None = None  # how and when the lead wants to be reached, in their words
+    which_home: str | None = None  # a topic waiting for the lead to say which home
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,13 @@ class Planner:
         the budget one, "yes please" to an offer (a step accepted), "not yet" to pre-approval."""
         last = s.lead.last_question
         yes, no = "affirm" in acts, "deny" in acts
+        if last == "which_home" and not no:
+            for topic_id in s.lead.last_topics:
+                task = self.knowledge.topics[topic_id].task if topic_id in self.knowledge.topics else None
+                if task:
+                    plan.tasks.append(f"{task} (the lead said which: \u201c{' '.join(s.text.split())[:160]}\u201d)")
+                    plan.draft.opening = "checking"
+                    return
         if last in _SLOT_ANSWERS:
             plan.facts = _SLOT_ANSWERS[last](s.text, s.found)
             plan.draft.news = bool(plan.facts.known())
@@ -223,7 +232,7 @@ class Planner:
         last = s.lead.last_question or ""
         when = reading.when
         if not when and open_ is not None and last in ("when", "time") and len(s.text.split()) <= 3:
-            when = find_when(f"at {s.text}")  # "4" or "3:30" answering "what time works best?"
+            when = find_when(f"at {_FILLER.sub('', s.text)}")  # "4", "like 1?" answering "what time works best?"
         details = bool(when) or s.found.address is not None
         if kind is None and last.startswith("step:") and when:
             step = self.knowledge.steps.get(last.removeprefix("step:"))
@@ -252,13 +261,15 @@ class Planner:
     def _answers(self, s: Situation, plan: Plan, topics: list[str]) -> None:
         for topic_id in topics:
             topic = self.knowledge.topics[topic_id]
+            if topic.needs == "home" and not s.reading.names_home and s.current.facts.address is None:
+                plan.which_home = topic_id  # the team needs to know which home before it can act
             again = topic_id in s.lead.answered
             if again and self.knowledge.has_more(topic_id) and more(topic_id) not in s.lead.answered:
                 self._details(s, plan, topic_id)  # asked again: the details, not the same words
                 continue
             plan.draft.answers.append(self.knowledge.answer(topic_id, s.language, s.context))
             plan.topics.append(topic_id)
-            if topic.task:
+            if topic.task and plan.which_home != topic_id:
                 plan.tasks.append(topic.task)
 
     def _follow_up(self, s: Situation, plan: Plan) -> bool:
@@ -303,6 +314,9 @@ class Planner:
         draft = plan.draft
         if draft.appointment is not None and draft.appointment.missing:
             draft.question = plan.asked = draft.appointment.missing
+            return
+        if plan.which_home is not None:
+            draft.question = plan.asked = "which_home"
             return
         if draft.unknown or draft.opening == "sorry_person":
             return  # a person is answering: no script question over the top of it

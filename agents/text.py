@@ -6,7 +6,12 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*|\s+(?=[¿¡])")
+_SENTENCE = re.compile(
+    r"(?<=[.!?])\s+|\s*\n+\s*|\s+(?=[¿¡])"
+    # "how much are taxes and is there an HOA?": a second question joined by "and"
+    r"|,?\s+(?:and|also|plus|y|tambien)\s+(?=(?:is|are|what|whats|how|when|where|do|does|can|any|will|hay|que|cuanto|"
+    r"cuanta|como|cuando|donde|se puede)\b)"
+)
 
 
 def fold(text: str) -> str:

@@ -49,6 +49,16 @@ _RELATION = {"after": "after", "despues": "after", "before": "before", "antes": 
              "about": "around", "como": "around"}  # fmt: skip
 
 
+_DECLINED_BEFORE = re.compile(r"\b(?:not|no|instead of|en vez de)\s+(?:on\s+|el\s+|this\s+|este\s+)?$")
+_DECLINED_AFTER = re.compile(r"^\s*(?:got busy|is busy|doesn.?t work|won.?t work|is out|no puedo|no podemos|ya no)")
+
+
+def _declined(text: str, match: re.Match[str]) -> bool:
+    """ "not friday, saturday at 6", "sunday same time, sat got busy": a day turned down."""
+    before, after = text[max(0, match.start() - 15) : match.start()], text[match.end() : match.end() + 20]
+    return bool(_DECLINED_BEFORE.search(before) or _DECLINED_AFTER.match(after))
+
+
 @dataclass(frozen=True)
 class When:
     day: str | None = None  # "saturday", "tomorrow", "next week" ...
@@ -78,8 +88,9 @@ def find_when(text: str) -> When:
     """The day and time named in `text`, either of which may be missing."""
     folded = fold(text)
     day = None
-    # The last day named wins: "not friday, saturday at 6" moves it to Saturday.
-    match = next(reversed(list(_DAY.finditer(folded))), None)
+    # A day the lead turns down does not count: "not friday, saturday at 6", "sunday, sat got busy".
+    days = [m for m in _DAY.finditer(folded) if not _declined(folded, m)]
+    match = days[0] if days else None
     if match:
         day = _DAYS[match.group("day")]
         if match.group("next") in ("next", "proximo") and day not in ("next week", "today", "tomorrow"):

@@ -24,7 +24,7 @@ ACT_SCORE = 0.45
 MARGIN = 0.02  # over the best guess of another kind
 # ... or, less alike, clearly ahead of every other kind (a long question dilutes the likeness).
 TOPIC_FLOOR = 0.17
-TOPIC_LEAD = 1.4
+TOPIC_LEAD = 1.3
 SHORT = 6  # words: a longer sentence is not a bare "thanks" or "yes", whatever the model says
 
 _QUESTION_START = re.compile(
@@ -53,6 +53,17 @@ REFERS_BACK = re.compile(r"\b(?:it|that|this|those|these|them|eso|esa|ese|esto|e
 APPOINTMENT_ACTS = {"see_home": "showing", "visit_request": "listing_consult", "call_request": "call"}
 
 
+# Words that say which home: an address, a street ("the one on Base Line", "por la Haven y la Edison"),
+# cross streets, a link or an MLS number.
+_HOME = re.compile(
+    r"https?://|\bmls\b|\b\d{2,6}\s+[a-z]+|\b(?:ave|avenue|st|street|rd|road|dr|drive|blvd|boulevard|way|ln|lane|"
+    r"ct|court|pkwy|parkway|calle|avenida)\b|\b(?:on|off|near|by|at|en la|por la|sobre la|cerca de la)\s+(?!(?:the|a|"
+    r"an|my|our|your|it|that|this|market|sale|zillow|facebook|instagram|redfin|realtor|line|time|sunday|saturday|weekend)\b)"
+    r"[a-z]{3,}(?:\s+(?:and|y|&)\s+[a-z]{3,})?",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Reading:
     topics: list[str] = field(default_factory=list)  # knowledge topics asked about, surest first
@@ -60,6 +71,7 @@ class Reading:
     questions: list[str] = field(default_factory=list)  # the sentences that ask something
     unplaced: list[str] = field(default_factory=list)  # questions no topic or act explains
     when: When = field(default_factory=When)
+    names_home: bool = False  # the text says which home (address, street, cross streets, link)
 
     @property
     def appointment_kind(self) -> str | None:
@@ -113,7 +125,8 @@ class Understanding:
         if questions:  # a pattern only the whole text matches is the most specific reading of it
             by_sentence = {hit for sentence in sentences(text)[:8] for hit in self.knowledge.pattern_hits(sentence)}
             topics = [t for t in whole_topics if t not in by_sentence and t not in topics] + topics
-        return Reading(topics[:2], acts, questions, unplaced, find_when(text))
+        names_home = _HOME.search(fold(text)) is not None
+        return Reading(topics[:2], acts, questions, unplaced, find_when(text), names_home)
 
     def _said(self, topic: str) -> bool:
         return self.knowledge.topics[topic].statement

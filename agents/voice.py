@@ -41,9 +41,11 @@ def partner_view(market: Market | None) -> dict[str, str | None]:
     return view
 
 
-def answer_context(facts: Facts, market: Market | None, owner: str) -> dict[str, Any]:
-    """What a knowledge answer or a step may use: the market, the lead's facts, partners, owner."""
-    return {"market": market_view(market), "facts": facts.model_dump(), "partner": partner_view(market), "owner": owner}
+def answer_context(facts: Facts, market: Market | None, owner: str, *, home: bool = False) -> dict[str, Any]:
+    """What a knowledge answer or a step may use: the market, the lead's facts, partners, owner, and
+    whether the lead's text says which home it is about (`home`)."""
+    return {"market": market_view(market), "facts": facts.model_dump(), "partner": partner_view(market), "owner": owner,
+            "home": home}  # fmt: skip
 
 
 def _finish(name: str, context: dict[str, Any]) -> str:
