@@ -44,7 +44,7 @@ _NOT_PRICE_BEFORE = re.compile(
     r"loan(?: amount)?(?: is| of| for)?|mortgage(?: amount| balance)?(?: is| of)?|pr[eé]stamo(?: es)?(?: de)?|"
     r"(?:neighbou?rs?|next door|down the street|comps?|similar homes?|the one)\b[^.?!]{0,25}\b(?:sold|went|listed|closed)(?: for| at)?|"
     r"down payment(?: of| is)?|deposit(?: of)?|enganche(?: de)?|emd|earnest money(?: of)?|"
-    r"rent(?: is| of)?|payment(?: is| of)?|hoa(?: is| of| dues| fees?)?(?: under| below| less than| around| about| max| no more than)?|dues(?: are| of)?|income(?: is| of)?|"
+    r"rent(?: is| of)?|payment(?: is| of)?|hoa(?: is| of| de| dues| fees?)?(?: under| below| less than| around| about| max| no more than| es de| como)?|dues(?: are| of)?|income(?: is| of)?|"
     r"salary(?: is| of)?|make|makes|making|by|reduce(?:d)? by|drop(?:ped)?(?: it)? by|"
     r"owe|owed|owing|still owe|payoff|pay off|balance of|loan balance|mortgage balance|debo|debemos|"
     r"credit of|credits? of|closing costs? of|repairs? of|ganamos|gano|pagamos|renta(?: de)?|"

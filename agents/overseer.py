@@ -54,6 +54,8 @@ class Overseer:
             return Decision(action=action, language=language, reply=keyword_reply(action, language))
 
         reading = self.understanding.read(text)
+        if "prefers_spanish" in reading.acts:
+            language = Language.ES
         found = extract_facts(text)
         facts = lead.facts.merged(found)
         market_key = self._catalog.find(text) or lead.market

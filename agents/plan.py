@@ -53,7 +53,10 @@ def _bedrooms(text: str, found: Facts) -> Facts:
 
 def _budget(text: str, found: Facts) -> Facts:
     amount = _AMOUNT.search(text) if found.price is None else None  # "like 650", "500-550", "1.2m tops"
-    return Facts(price=extract_price(f"up to {amount.group(0)}")) if amount else Facts()
+    price = extract_price(f"up to {amount.group(0)}") if amount else None
+    if price is None and found.bedrooms is None and (count := _COUNT.fullmatch(_FILLER.sub("", text).strip(" ?!."))):
+        return Facts(bedrooms=int(count.group(1)))  # "like 3" to the budget question: the bedrooms they meant
+    return Facts(price=price)
 
 
 def _words(field: str, limit: int = 8) -> Callable[[str, Facts], Facts]:
@@ -231,6 +234,8 @@ class Planner:
         kind = reading.appointment_kind or (plan.appointment.kind if plan.appointment else None)
         last = s.lead.last_question or ""
         when = reading.when
+        if "reschedule" in acts:  # a change to a request we may not have heard of yet
+            kind = kind or (open_.kind if open_ is not None else _MEETING.get(plan.draft.persona, "call"))
         if not when and open_ is not None and last in ("when", "time") and len(s.text.split()) <= 3:
             when = find_when(f"at {_FILLER.sub('', s.text)}")  # "4", "like 1?" answering "what time works best?"
         details = bool(when) or s.found.address is not None
@@ -327,7 +332,8 @@ class Planner:
                 self._offer(s, plan, self.knowledge.steps[step_id])
                 return
         current = s.current.model_copy(update={"facts": s.current.facts.merged(plan.facts)})
-        skip = {"preapproved"} if any(step == "lender_intro" for step in wanted) else set()
+        offered_lender = "step:lender_intro" in asked or any(step == "lender_intro" for step in wanted)
+        skip = {"preapproved"} if offered_lender else set()
         key = next_question(current, SCRIPTS[draft.persona], skip)
         if key is not None:
             draft.question = plan.asked = key

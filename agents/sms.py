@@ -45,14 +45,18 @@ def to_gsm7(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+_CLAUSE_END = re.compile(r"(?<=[.!?;:])\s+")
+
+
 def brief(text: str, at_least: int = 70) -> str:
-    """The text's first sentences, enough to say something ("I'm sorry for your loss." is not)."""
+    """The text's first sentences (or clauses, where a sentence runs on), enough to say something
+    ("I'm sorry for your loss." is not)."""
     kept = ""
-    for sentence in _SENTENCE_END.split(text):
-        kept = f"{kept} {sentence}".strip()
+    for part in _CLAUSE_END.split(text):
+        kept = f"{kept} {part}".strip()
         if len(kept) >= at_least:
             break
-    return kept
+    return kept.rstrip(";:,") + ("." if kept.endswith((";", ":", ",")) else "")
 
 
 def fit(text: str, limit: int = MAX_REPLY) -> str:

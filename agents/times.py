@@ -7,6 +7,7 @@ booked (1-7 → pm, 8-11 → am).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from agents.text import fold
@@ -40,6 +41,7 @@ _PARTS = {
 _PART = re.compile(r"\b(?:" + "|".join(sorted(_PARTS, key=len, reverse=True)) + r")\b")
 _CLOCK = re.compile(
     r"(?P<pre>\b(?:at|@|by|around|about|after|before|from|do|make\s+it|how\s+about|what\s+about|a\s+las?|"
+    r"(?:push|move|change|switch)(?:\s+it)?\s+to|"
     r"como\s+a\s+las?|despues\s+de\s+las?|antes\s+de\s+las?|mejor\s+a\s+las?)\s+|@)?"
     r"(?<![\d$.,/])(?P<hour>1[0-2]|0?[1-9])(?![\d])(?::(?P<minute>[0-5]\d))?\s*"
     r"(?P<ampm>a\.?m\.?|p\.?m\.?|am|pm|de\s+la\s+manana|de\s+la\s+tarde|de\s+la\s+noche|o'?clock|ish)?"
@@ -49,8 +51,13 @@ _RELATION = {"after": "after", "despues": "after", "before": "before", "antes": 
              "about": "around", "como": "around"}  # fmt: skip
 
 
-_DECLINED_BEFORE = re.compile(r"\b(?:not|no|instead of|en vez de)\s+(?:on\s+|el\s+|this\s+|este\s+)?$")
-_DECLINED_AFTER = re.compile(r"^\s*(?:got busy|is busy|doesn.?t work|won.?t work|is out|no puedo|no podemos|ya no)")
+_DECLINED_BEFORE = re.compile(
+    r"\b(?:not|no|can.?t do|cannot do|instead of|en vez de|no puedo|no podemos)\s+(?:on\s+|el\s+|this\s+|este\s+)?$"
+)
+_DECLINED_AFTER = re.compile(
+    r"^\s*(?:got busy|is busy|doesn.?t work|won.?t work|is out|is taken|no puedo|no podemos|ya no|"
+    r"tengo (?:cita|trabajo)|estoy ocupad[oa])"
+)
 
 
 def _declined(text: str, match: re.Match[str]) -> bool:
@@ -85,23 +92,22 @@ def _clock(match: re.Match[str]) -> str | None:
 
 
 def find_when(text: str) -> When:
-    """The day and time named in `text`, either of which may be missing."""
+    """The day and time named in `text`, either of which may be missing. Of several, the one the
+    lead moves to ("mejor a las 11", "push it to 6", "instead") beats one turned down ("not friday",
+    "a las 10 tengo cita"), and a named day beats "this weekend"."""
     folded = fold(text)
     day = None
-    # A day the lead turns down does not count: "not friday, saturday at 6", "sunday, sat got busy".
     days = [m for m in _DAY.finditer(folded) if not _declined(folded, m)]
-    match = days[0] if days else None
+    match = _preferred(folded, days, vague=lambda m: _DAYS[m.group("day")] in _VAGUE_DAYS)
     if match:
         day = _DAYS[match.group("day")]
         if match.group("next") in ("next", "proximo") and day not in ("next week", "today", "tomorrow"):
             day = f"next {day}"
     elif _MANANA.search(folded):
         day = "tomorrow"
-    time = None
-    for clock in _CLOCK.finditer(folded):
-        time = _clock(clock)
-        if time:
-            break
+    clocks = [m for m in _CLOCK.finditer(folded) if _clock(m) and not _declined(folded, m)]
+    chosen = _preferred(folded, clocks)
+    time = _clock(chosen) if chosen else None
     if time is None:
         part = _PART.search(folded)
         if part:
@@ -109,3 +115,23 @@ def find_when(text: str) -> When:
         elif "tonight" in folded:
             time = "evening"
     return When(day, time)
+
+
+_VAGUE_DAYS = frozenset({"weekend", "next week"})
+_MOVED_TO = re.compile(
+    r"\b(?:mejor|instead|how about|what about|push(?: it)? to|move(?: it)? to|change(?: it)? to|make it|do|"
+    r"switch(?: it)? to|cambiar(?:la)? (?:a|para)|para el)\s+(?:el\s+|a\s+las?\s+|at\s+|on\s+)?$"
+)
+
+
+def _preferred(
+    text: str, matches: list[re.Match[str]], vague: Callable[[re.Match[str]], bool] | None = None
+) -> re.Match[str] | None:
+    """The match the lead moves to, else the first specific one, else the first."""
+    for match in matches:
+        at = match.start("hour" if "hour" in match.re.groupindex else "day")
+        if _MOVED_TO.search(text[max(0, at - 20) : at]):
+            return match
+    specific = [m for m in matches if vague is None or not vague(m)]
+    chosen = specific or matches
+    return chosen[0] if chosen else None

@@ -26,6 +26,7 @@ MARGIN = 0.02  # over the best guess of another kind
 TOPIC_FLOOR = 0.17
 TOPIC_LEAD = 1.3
 SHORT = 6  # words: a longer sentence is not a bare "thanks" or "yes", whatever the model says
+WINDOW = 10  # words: a longer sentence with no topic is also read this many words at a time
 
 _QUESTION_START = re.compile(
     r"^(?:(?:and|also|so|but|ok|okay|oh|hey|hi|y|tambien|pero|oye|ah)[\s,]+)*"
@@ -105,6 +106,11 @@ class Understanding:
         for sentence in sentences(text)[:8]:
             found_topics, found_acts = self._kinds(sentence)
             asking = is_question(sentence) or _REQUEST.search(fold(sentence)) is not None
+            refers_back = REFERS_BACK.search(fold(sentence)) is not None
+            if asking and refers_back and found_topics and not self._sure(sentence, found_topics):
+                found_topics = []  # "can u do it from the address?": about the last answer, not a faint new topic
+            if not found_topics and len(sentence.split()) > WINDOW:
+                found_topics = self._in_windows(sentence)
             # A topic is answered when asked about ("we're pre-approved" states a fact), or when saying
             # it is enough (a problem: "the seller hasn't moved out"; a situation: "we inherited it").
             topics += [t for t in found_topics if t not in topics and (asking or self._said(t))]
@@ -130,6 +136,30 @@ class Understanding:
 
     def _said(self, topic: str) -> bool:
         return self.knowledge.topics[topic].statement
+
+    def _sure(self, sentence: str, topics: list[str]) -> bool:
+        """A pattern found them, or the model is alike enough on its own."""
+        if any(t in self.knowledge.pattern_hits(sentence) for t in topics):
+            return True
+        best = self.model.guesses(sentence, top=1)
+        return bool(best) and best[0].label in topics and best[0].score >= TOPIC_SCORE
+
+    def _in_windows(self, sentence: str) -> list[str]:
+        """A run-on text ("estamos viendo casas nuevas vale la pena o mejor una usada y de cuanto son los
+        impuestos ahi porque dicen que son altos") read a few words at a time: what a stretch of it is
+        surely about."""
+        words = sentence.split()
+        found: list[str] = []
+        for start in range(0, len(words) - WINDOW // 2, WINDOW // 2):
+            ranked = [g for g in self.model.guesses(" ".join(words[start : start + WINDOW]), top=6)
+                      if g.label in self.knowledge.topics]  # fmt: skip
+            if not ranked:
+                continue
+            best, second = ranked[0], (ranked[1].score if len(ranked) > 1 else 0.0)
+            sure = best.score >= TOPIC_SCORE and best.score >= TOPIC_LEAD * second
+            if sure and self.knowledge.topics[best.label].escalate is None and best.label not in found:
+                found.append(best.label)
+        return found
 
     def _kinds(self, sentence: str, *, patterns_only: bool = False) -> tuple[list[str], list[str]]:
         """The topics and acts of one sentence: its patterns first; else the model's best topic and
