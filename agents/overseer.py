@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from agents.facts import extract_facts
+from agents.income import yearly_income
 from agents.intent import choose_persona
 from agents.keywords import keyword_action
 from agents.knowledge import Knowledge
@@ -56,7 +57,7 @@ class Overseer:
         reading = self.understanding.read(text)
         if "prefers_spanish" in reading.acts:
             language = Language.ES
-        found = extract_facts(text)
+        found = extract_facts(text).model_copy(update={"income": yearly_income(text)})
         facts = lead.facts.merged(found)
         market_key = self._catalog.find(text) or lead.market
         persona = self._persona(text, lead, reading, has_bedrooms=found.bedrooms is not None)

@@ -61,6 +61,7 @@ class Facts(BaseModel):
     condition: str | None = None
     address: str | None = None
     property_type: str | None = None
+    income: int | None = None  # the household's yearly income, whole dollars
 
     def merged(self, newer: Facts) -> Facts:
         """Facts from `newer` win where it found something; nothing already known is lost."""

@@ -26,6 +26,7 @@ MARGIN = 0.02  # over the best guess of another kind
 TOPIC_FLOOR = 0.17
 TOPIC_LEAD = 1.3
 SHORT = 6  # words: a longer sentence is not a bare "thanks" or "yes", whatever the model says
+MOST_TOPICS = 3  # answers that fit one text (each cut to its first sentence when needed)
 WINDOW = 10  # words: a longer sentence with no topic is also read this many words at a time
 
 _QUESTION_START = re.compile(
@@ -50,7 +51,10 @@ _REQUEST = re.compile(
 )
 # A question pointing back at what the text (or the last answer) said: "can Jorge help with that?",
 # "does it ever go away?", "y sube cada año?".
-REFERS_BACK = re.compile(r"\b(?:it|that|this|those|these|them|eso|esa|ese|esto|esta|lo|la)\b")
+REFERS_BACK = re.compile(
+    r"\b(?:it|that|this|those|these|them|eso|esa|ese|esto|esta|lo|la|what now|now what|what do (?:we|i) do|"
+    r"what should (?:we|i) do|what are (?:our|my) options|que hacemos|que hago|y ahora)\b"
+)
 APPOINTMENT_ACTS = {"see_home": "showing", "visit_request": "listing_consult", "call_request": "call"}
 
 
@@ -132,7 +136,7 @@ class Understanding:
             by_sentence = {hit for sentence in sentences(text)[:8] for hit in self.knowledge.pattern_hits(sentence)}
             topics = [t for t in whole_topics if t not in by_sentence and t not in topics] + topics
         names_home = _HOME.search(fold(text)) is not None
-        return Reading(topics[:2], acts, questions, unplaced, find_when(text), names_home)
+        return Reading(topics[:MOST_TOPICS], acts, questions, unplaced, find_when(text), names_home)
 
     def _said(self, topic: str) -> bool:
         return self.knowledge.topics[topic].statement
