@@ -109,10 +109,10 @@ def worker() -> None:
     configure_logging()
     import uvloop
 
-    from bot.worker import build_worker
+    from bot.worker import run_worker
 
     uvloop.install()  # the same fast event loop uvicorn gives `jorge serve`
-    build_worker(settings).run()
+    run_worker(settings)
 
 
 @app.command("eval")

@@ -9,12 +9,13 @@ exactly once.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import secrets
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -26,17 +27,19 @@ from agents.quality import check_reply
 from agents.team import TeamMember
 from agents.types import Action, Appointment, Decision, Escalation, Language, Lead, Message, Owner, Task
 from agents.voice import followup
-from bot.errors import JorgeError, PermanentDeliveryError, UnknownLead
+from bot.errors import JorgeError, PermanentDeliveryError, TemporaryDeliveryError, UnknownLead
 from bot.metrics import ESCALATIONS, NOTIFY_FAILURES, OUTBOUND
 from bot.notify import DryRunNotifier, Notifier, Posted
-from bot.outbound import Sender, mask_phone
+from bot.outbound import Sender, Sent, mask_phone
 from bot.slack_blocks import appointment_line, context_packet, lead_label, task_message
-from bot.store import LeadStore, PreparedJob, now
+from bot.store import LeadStore, OutboundDraft, PreparedJob, now
 
 log = logging.getLogger("jorge.conversation")
 
 TEAM_ZONE = ZoneInfo("America/Los_Angeles")
 OPT_OUT_CODE = "21610"  # Twilio: the recipient has opted out at the carrier
+STALE_SEND = 30.0  # seconds: an attempt unanswered this long is looked up at the carrier, then retried
+MAX_SEND_ATTEMPTS = 12  # then the text is given up on and the lead's thread says so
 _OPT_OUT_TYPES = {"STOP": Action.OPT_OUT, "START": Action.OPT_IN, "HELP": Action.HELP}
 
 
@@ -92,6 +95,7 @@ class Conversation:
         notifier: Notifier | None = None,
         backstop: str = "Jorge",
         member_ids: Mapping[str, str] | None = None,
+        stale_send: float = STALE_SEND,
     ) -> None:
         self.store = store
         self.brain = brain
@@ -101,6 +105,7 @@ class Conversation:
         self.notifier: Notifier = notifier or DryRunNotifier()
         self.backstop = backstop  # who acts for a lead nobody owns yet (Jorge)
         self.member_ids = dict(member_ids or {})  # team member name -> Slack user id, for mentions
+        self.stale_send = stale_send
 
     async def record_inbound(
         self,
@@ -163,7 +168,8 @@ class Conversation:
             lead = await self._post_thread(lead, f"{lead_label(lead)} texted: {text}")
         if reply is not None:
             first_reply = lead.replies_sent == 0
-            reply = await self._send(lead, reply, decision, key=key)
+            kind = "reply" if decision.action is Action.REPLY else "confirmation"
+            reply = await self._send(lead, reply, decision, key=key, kind=kind)
             if reply is not None and first_reply:
                 await self.store.timing("first_response", today(), (now() - messages[0].at).total_seconds())
             if reply is None:
@@ -262,30 +268,85 @@ class Conversation:
             return "daily message cap reached"
         return None
 
-    async def _send(self, lead: Lead, body: str, decision: Decision | None, *, key: str) -> str | None:
-        """Send once under `key`; returns the body when it went out (or was already sent)."""
-        if not await self.store.claim_outbound(lead.phone, key):
-            log.info("outbound %s to %s already sent; not sending twice", key, mask_phone(lead.phone))
-            return body
-        view = decision.route_view() if decision else None
-        try:
-            sent = await self.sender.send(to=lead.phone, body=body, key=key)
-        except PermanentDeliveryError as error:
-            message = Message(direction="out", body=body, at=now(), status="failed", key=key, decision=view)
-            await self.store.append(lead.phone, message.model_copy(update={"error": str(error)}))
-            if getattr(error, "code", None) == OPT_OUT_CODE:
-                await self._mark_opted_out(lead.phone)
-            log.warning("outbound to %s failed for good: %s", mask_phone(lead.phone), error)
+    async def _send(
+        self, lead: Lead, body: str, decision: Decision | None, *, key: str, kind: str = "reply"
+    ) -> str | None:
+        """Send `body` once under `key`, through the outbox: the body when it went out or is on
+        its way (a temporary failure is retried by the outbox sweep), None when it never will."""
+        view = json.dumps(decision.route_view()) if decision else ""
+        draft = OutboundDraft(body=body, view=view, counter="replies" if decision else "human_sends", kind=kind)
+        return await self._attempt(lead.phone, key, draft)
+
+    async def deliver(self, phone: str, key: str) -> str | None:
+        """Settle a due outbound text (the outbox sweep): guards first (an opt-out or the kill switch
+        since it was queued cancels it; an opt-out confirmation always goes), then one attempt."""
+        draft = await self.store.outbound_draft(phone, key)
+        if draft is None or draft.state in ("sent", "failed", "cancelled"):
             return None
-        except BaseException:
-            await self.store.release_outbound(lead.phone, key)  # not sent: a retry may claim it again
-            raise
-        message = Message(
-            direction="out", body=body, at=now(), status=sent.status, sid=sent.sid, key=key, decision=view
-        )
-        await self.store.record_outbound(lead.phone, message, today(), "replies" if decision else "human_sends")
-        OUTBOUND.labels(status=sent.status).inc()
+        if draft.kind != "confirmation":
+            lead = await self.store.get(phone)
+            kill, _ = await self.store.send_limits(phone, today())
+            if lead is None or lead.opted_out or kill or self.guards.kill_switch:
+                await self.store.settle_send(phone, key, "cancelled")
+                log.info("outbound %s to %s cancelled: opted out or kill switch", key, mask_phone(phone))
+                return None
+        if draft.attempts >= MAX_SEND_ATTEMPTS:
+            await self.store.settle_send(phone, key, "failed")
+            await self.note(phone, f"A text could not be delivered after {draft.attempts} attempts: {draft.body}")
+            return None
+        return await self._attempt(phone, key, draft)
+
+    async def _attempt(self, phone: str, key: str, draft: OutboundDraft) -> str | None:
+        step, body, since = await self.store.begin_send(phone, key, draft, self.stale_send)
+        if step in ("failed", "cancelled"):
+            return None
+        if step in ("sent", "busy"):  # done before, or an attempt is in flight / not due: the outbox settles it
+            return body
+        draft = dataclasses.replace(draft, body=body)
+        if step == "check":  # an earlier attempt may have reached the carrier: never send it twice
+            try:
+                found = await self.sender.lookup(to=phone, body=body, since=datetime.fromtimestamp(since, UTC))
+            except TemporaryDeliveryError:
+                await self._retry_later(phone, key, "unknown")
+                return body
+            if found is not None:
+                log.info("outbound %s to %s had gone out (%s); recorded, not sent again", key, mask_phone(phone),
+                         found.sid)  # fmt: skip
+                await self._sent(phone, key, draft, found)
+                return body
+        try:
+            sent = await self.sender.send(to=phone, body=body, key=key)
+        except PermanentDeliveryError as error:
+            await self.store.settle_send(phone, key, "failed")
+            message = Message(direction="out", body=body, at=now(), status="failed", key=key,
+                              decision=json.loads(draft.view) if draft.view else None, error=str(error))  # fmt: skip
+            await self.store.append(phone, message)
+            if getattr(error, "code", None) == OPT_OUT_CODE:
+                await self._mark_opted_out(phone)
+            log.warning("outbound to %s failed for good: %s", mask_phone(phone), error)
+            return None
+        except TemporaryDeliveryError as error:
+            await self._retry_later(phone, key, "unknown" if error.maybe_sent else "retry", wait=not error.answered)
+            log.warning("outbound %s to %s not settled (%s); the outbox retries it", key, mask_phone(phone), error)
+            return body
+        await self._sent(phone, key, draft, sent)
         return body
+
+    async def _retry_later(self, phone: str, key: str, state: str, *, wait: bool = False) -> None:
+        """Try again after a backoff; `wait`: the last attempt got no answer, so it is looked up
+        only once the carrier has surely finished with it."""
+        draft = await self.store.outbound_draft(phone, key)
+        delay = float(min(2 ** max((draft.attempts if draft else 1) - 1, 0), 300))
+        if wait:
+            delay = max(delay, self.stale_send)
+        await self.store.settle_send(phone, key, state, due=now().timestamp() + delay)
+
+    async def _sent(self, phone: str, key: str, draft: OutboundDraft, sent: Sent) -> None:
+        await self.store.settle_send(phone, key, "sent", sid=sent.sid or "")
+        message = Message(direction="out", body=draft.body, at=now(), status=sent.status, sid=sent.sid, key=key,
+                          decision=json.loads(draft.view) if draft.view else None)  # fmt: skip
+        await self.store.record_outbound(phone, message, today(), draft.counter)
+        OUTBOUND.labels(status=sent.status).inc()
 
     # Slack ---------------------------------------------------------------------------------
 
@@ -346,7 +407,9 @@ class Conversation:
         if lead.opted_out:
             raise EditRejected(f"{lead_label(lead)} opted out (STOP); nothing was sent")
         await self.store.set_owner(phone, Owner.HUMAN, assigned_to=by)
-        sent = await self._send(lead, text, None, key=f"person:{secrets.token_hex(8)}")
+        if await self.kill_switch_on(phone):
+            raise EditRejected("the kill switch is on (/jorge pause-all): nothing was sent")
+        sent = await self._send(lead, text, None, key=f"person:{secrets.token_hex(8)}", kind="person")
         if sent is None:
             raise EditRejected("the carrier refused the message; see the lead's history")
         await self.note(phone, f"{by} texted {lead_label(lead)}: {text}")
@@ -367,7 +430,11 @@ class Conversation:
         if problems:
             log.warning("follow-up to %s held by the quality gate: %s", mask_phone(lead.phone), "; ".join(problems))
             return None
-        return await self._send(lead, text, decision.model_copy(update={"reply": text}), key=key)
+        return await self._send(lead, text, decision.model_copy(update={"reply": text}), key=key, kind="followup")
+
+    async def kill_switch_on(self, phone: str) -> bool:
+        kill, _ = await self.store.send_limits(phone, today())
+        return kill or self.guards.kill_switch
 
     async def _mark_opted_out(self, phone: str) -> None:
         await self.store.set_fields(phone, opted_out=True)
@@ -429,10 +496,13 @@ class Conversation:
             problems = check_reply(text, lead_phone=current.phone, allowed_contacts=self.allowed_contacts)
             if problems:
                 raise EditRejected("; ".join(problems))
+        if await self.kill_switch_on(current.phone):
+            raise EditRejected("the kill switch is on (/jorge pause-all): nothing was sent; approve after resume-all")
         escalation = await self._claim(escalation_id, by, "edited" if text is not None else "approved", text)
         lead = await self.store.get_or_new(escalation.phone)
         await self.store.set_owner(escalation.phone, Owner.BOT)
         if not lead.opted_out:
+            # Through the outbox: a Twilio hiccup now is retried there, so an approved draft is never lost.
             await self._send(lead, text if text is not None else escalation.draft, None, key=f"esc:{escalation.id}")
         await self._update_prompt(escalation)
         return escalation

@@ -150,6 +150,8 @@ class Desk:
             raise Refused(f"Already handled by {handled.escalation.decided_by}.") from None
         except UnknownLead:
             raise Refused("That approval prompt is no longer known.") from None
+        except EditRejected as rejected:
+            raise Refused(f"Not sent: {rejected}.") from None
 
     # lead threads --------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ JorgeError
 ├── UnknownLead        a command or API call names a lead we do not have
 ├── StoreUnavailable   Redis could not be reached; nothing was stored (the webhook answers 503)
 └── DeliveryError      an outbound message could not be delivered
-    ├── TemporaryDeliveryError   retry later (timeouts, 429, 5xx)
+    ├── TemporaryDeliveryError   retry later (timeouts, 429, 5xx); `maybe_sent` when it may have gone
     └── PermanentDeliveryError   do not retry; record it on the lead for a person
 """
 
@@ -31,7 +31,14 @@ class DeliveryError(JorgeError):
 
 
 class TemporaryDeliveryError(DeliveryError):
-    """Worth retrying later."""
+    """Worth retrying later. `maybe_sent`: the carrier may have taken the message anyway (a 5xx, a
+    timeout), so it is looked up before any second attempt; `answered`: the carrier did answer (a
+    5xx), so it can be looked up at once rather than after it has surely finished (a timeout)."""
+
+    def __init__(self, message: str, *, maybe_sent: bool = False, answered: bool = True) -> None:
+        super().__init__(message)
+        self.maybe_sent = maybe_sent
+        self.answered = answered
 
 
 class PermanentDeliveryError(DeliveryError):

@@ -34,9 +34,14 @@ from bot.wiring import Services
 
 log = logging.getLogger("jorge.jobs")
 
-LOCK_SECONDS = 60.0
+LOCK_SECONDS = 60.0  # longer than a job may run (JOB_TIMEOUT), so a lock outlives only a killed worker
+JOB_TIMEOUT = 40.0  # a job's own waits: Claude 8 s + Twilio 10 s + Slack 2 x 5 s, with room
 SWEEP_SECONDS = 30.0
+OUTBOX_SECONDS = 5.0  # how often due outbound texts are settled
+RESCUE_AFTER = 15.0  # seconds past the coalescing window before a waiting text is rescued
 MAX_TRIES = 12
+# Jobs every worker runs on a clock (arq cron, or the embedded default's timers), and how often.
+SWEEPS = {"sweep": SWEEP_SECONDS, "settle_outbox": OUTBOX_SECONDS, "rescue_waiting": RESCUE_AFTER / 3}
 
 
 class RetryLater(Exception):
@@ -71,6 +76,29 @@ async def process_lead(context: JobContext, phone: str) -> None:
     await answer_lead(context, phone)
 
 
+async def deliver(context: JobContext, phone: str, key: str) -> None:
+    """Settle one outbound text the outbox says is due (a retry, a lookup after a timeout, an
+    attempt a killed worker left behind)."""
+    await context.services.conversation.deliver(phone, key)
+
+
+async def settle_outbox(context: JobContext) -> None:
+    """Every few seconds: a job for each outbound text whose next step is due."""
+    for phone, key, due in await context.services.store.due_sends(context.clock().timestamp()):
+        await context.queue.enqueue("deliver", phone, key, job_id=f"deliver:{phone}:{key}:{due:.0f}")
+
+
+async def rescue_waiting(context: JobContext) -> None:
+    """Every few seconds: a job for each lead whose text has waited past the coalescing window and
+    is not being answered right now (its job was lost with a killed worker, or ran out of tries)."""
+    store = context.services.store
+    moment = context.clock().timestamp()
+    before = moment - context.services.settings.jorge_coalesce_window.total_seconds() - RESCUE_AFTER
+    for phone in await store.waiting(before):
+        if not await store.locked(phone):
+            await context.queue.enqueue("process_lead", phone, job_id=f"rescue:{phone}:{moment // RESCUE_AFTER:.0f}")
+
+
 async def answer_lead(context: JobContext, phone: str) -> Turn | None:
     """`process_lead`'s work, returning what the answer did (`jorge replay` reads it)."""
     conversation = context.services.conversation
@@ -78,7 +106,9 @@ async def answer_lead(context: JobContext, phone: str) -> Turn | None:
     store = conversation.store
     token = secrets.token_hex(8)
     if not await store.lock(phone, token, LOCK_SECONDS):
-        raise RetryLater(0.2)  # another worker has this lead right now
+        # Another worker is answering this lead (this text too, if it came in time): come back when
+        # its lock is free; the rescue sweep answers anything still waiting after that.
+        raise RetryLater(await store.lock_left(phone) + 0.2)
     try:
         pending = await store.pending(phone)
         if not pending:
@@ -232,6 +262,9 @@ async def sweep(context: JobContext) -> None:
 
 
 JOBS: dict[str, Callable[..., Awaitable[object]]] = {
+    "deliver": deliver,
+    "settle_outbox": settle_outbox,
+    "rescue_waiting": rescue_waiting,
     "assign_lead": assign_lead,
     "claim_timeout": claim_timeout,
     "sweep": sweep,

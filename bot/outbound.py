@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 log = logging.getLogger("jorge.outbound")
@@ -29,6 +30,10 @@ class Sender(Protocol):
         """Send `body` to `to`; `key` identifies this outbound message (idempotency)."""
         ...
 
+    async def lookup(self, *, to: str, body: str, since: datetime) -> Sent | None:
+        """The message sent to `to` with `body` at or after `since`, when the carrier has it."""
+        ...
+
 
 @dataclass
 class DryRunSender:
@@ -44,3 +49,6 @@ class DryRunSender:
         if self.echo:  # the embedded default shows what a lead would read
             print(f"[dry-run SMS to {mask_phone(to)}] {body}", flush=True)
         return record
+
+    async def lookup(self, *, to: str, body: str, since: datetime) -> Sent | None:
+        return next((sent for sent in reversed(self.sent) if sent.to == to and sent.body == body), None)

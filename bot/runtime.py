@@ -13,7 +13,7 @@ from typing import Any
 from arq import create_pool
 from arq.connections import RedisSettings
 
-from bot.jobs import SWEEP_SECONDS, ArqQueue, JobContext, JobQueue, LocalQueue
+from bot.jobs import SWEEPS, ArqQueue, JobContext, JobQueue, LocalQueue
 from bot.outbound import DryRunSender, Sender
 from bot.settings import Settings
 from bot.twilio_sender import TwilioSender
@@ -72,7 +72,8 @@ async def start_runtime(settings: Settings, *, role: str, services: Services | N
         pool = None
         local = LocalQueue()
         local.context = JobContext(services, local)
-        local.every(SWEEP_SECONDS, "sweep")  # what arq's cron does for `jorge worker`
+        for name, every in SWEEPS.items():
+            local.every(every, name)  # what arq's cron does for `jorge worker`
         queue = local
     mode = "Redis at REDIS_URL" if settings.redis_url else "embedded in-memory Redis, jobs in this process"
     sms = "Twilio" if settings.twilio_enabled else "dry-run (no TWILIO_ACCOUNT_SID): SMS are recorded, not sent"

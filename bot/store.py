@@ -8,7 +8,8 @@ Layout (`{phone}` is a Redis Cluster hash tag, so one lead's keys live in one sl
     <prefix>:lead:{+19095550100}:sid:<Sid>  string an inbound MessageSid seen (dedupe, 7 days)
     <prefix>:lead:{+19095550100}:status     hash   outbound sid -> latest delivery status
     <prefix>:lead:{+19095550100}:lock       string the worker processing this lead (expires)
-    <prefix>:lead:{+19095550100}:out:<key>  string an outbound message claimed (idempotency)
+    <prefix>:lead:{+19095550100}:outbox:<key> hash one outbound text: state, body, since, attempts,
+                                                  due, sid, view (the decision), counter, kind
     <prefix>:lead:{+19095550100}:cap:<day>  string bot messages sent that day
     <prefix>:lead:{+19095550100}:followup   hash   the scheduled follow-up: anchor, step, due
     <prefix>:lead:{+19095550100}:events     list   what the conversation did (escalated, task ...), JSON
@@ -26,6 +27,8 @@ Layout (`{phone}` is a Redis Cluster hash tag, so one lead's keys live in one sl
     <prefix>:task:<id>                      string task id -> phone (the Done button carries the id)
     <prefix>:task:<id>:done                 string who marked the task done (set once)
     <prefix>:tasks:open                     zset   task id -> created (epoch seconds), open tasks
+    <prefix>:outbox                         zset   "phone key" -> when the send must be settled next
+    <prefix>:waiting                        zset   phone -> when its oldest unanswered text arrived
 
 Decisions read only the last `window` messages, so work per message does not grow with the
 length of a conversation.
@@ -47,10 +50,10 @@ DEFAULT_WINDOW = 12
 WEEK = 7 * 24 * 3600
 
 # Store an inbound message exactly once: dedupe by MessageSid, append to the conversation and to
-# the pending list, touch the index and the day's counter, all in one atomic step (no half-written
-# state). When the job queue is on the same Redis (arq), the job that answers the text is
-# enqueued in the same step, the way arq's enqueue_job does it (skipped if the job id exists):
-# one round trip for the whole webhook.
+# the pending list, touch the index, the day's counter and the waiting index (which the rescue
+# sweep reads, so no text waits forever), all in one atomic step (no half-written state). When the
+# job queue is on the same Redis (arq), the job that answers the text is enqueued in the same step,
+# the way arq's enqueue_job does it (skipped if the job id exists): one round trip for the webhook.
 _RECORD_INBOUND = """
 local new = 1
 if ARGV[1] ~= '' and redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[4]) == false then
@@ -65,13 +68,26 @@ if new == 1 then
   if redis.call('HINCRBY', KEYS[6], 'inbound', 1) == 1 then
     redis.call('EXPIRE', KEYS[6], 3456000)
   end
+  redis.call('ZADD', KEYS[7], 'NX', ARGV[3], ARGV[5])
 end
-if #KEYS == 9 and redis.call('EXISTS', KEYS[7], KEYS[8]) == 0 then
-  redis.call('PSETEX', KEYS[7], ARGV[10], ARGV[11])
-  redis.call('ZADD', KEYS[9], ARGV[9], ARGV[8])
+if #KEYS == 10 and redis.call('EXISTS', KEYS[8], KEYS[9]) == 0 then
+  redis.call('PSETEX', KEYS[8], ARGV[10], ARGV[11])
+  redis.call('ZADD', KEYS[10], ARGV[9], ARGV[8])
 end
 return new
 """
+
+
+@dataclass(frozen=True)
+class OutboundDraft:
+    """One outbound text as the outbox keeps it."""
+
+    body: str
+    view: str = ""  # the decision behind it, JSON ("" for a person's text)
+    counter: str = "replies"  # the day's counter it counts toward
+    kind: str = "reply"  # reply | person | confirmation | followup
+    attempts: int = 0
+    state: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,52 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 """
 )
+# The outbox: every outbound text is a small state machine (sending -> sent | failed | cancelled;
+# retry / unknown -> sending again), so a crash, a timeout or a retried job never sends it twice and
+# never drops it. KEYS: the record, the index. ARGV: now, body, stale seconds, index member, view,
+# counter, kind. Returns {step, body, since}: "send" it; "check" whether an earlier attempt reached
+# the carrier before sending again (one may have: "unknown", or "sending" for longer than an attempt
+# can take, i.e. its worker died); "busy" (an attempt is in flight, or the next is not due yet); or
+# the final state (sent, failed, cancelled).
+_BEGIN_SEND = """
+local state = redis.call('HGET', KEYS[1], 'state')
+local now = tonumber(ARGV[1])
+if not state then
+  redis.call('HSET', KEYS[1], 'state', 'sending', 'body', ARGV[2], 'since', ARGV[1], 'attempts', '1',
+             'view', ARGV[5], 'counter', ARGV[6], 'kind', ARGV[7])
+  redis.call('EXPIRE', KEYS[1], 1209600)
+  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[4])
+  return {'send', ARGV[2], ARGV[1]}
+end
+local body = redis.call('HGET', KEYS[1], 'body')
+local since = redis.call('HGET', KEYS[1], 'since')
+if state == 'sent' or state == 'failed' or state == 'cancelled' then return {state, body, since} end
+local due = tonumber(redis.call('HGET', KEYS[1], 'due') or '0')
+if (state == 'retry' or state == 'unknown') and now < due then return {'busy', body, since} end
+if state == 'sending' and now - tonumber(since) < tonumber(ARGV[3]) then return {'busy', body, since} end
+redis.call('HSET', KEYS[1], 'state', 'sending', 'since', ARGV[1])
+redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[4])
+if state == 'retry' then return {'send', body, ARGV[1]} end
+return {'check', body, since}
+"""
+# KEYS: the record, the index. ARGV: state, sid, member, due (retry / unknown: when to try again).
+_SETTLE_SEND = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'sid', ARGV[2], 'due', ARGV[4])
+if ARGV[1] == 'retry' or ARGV[1] == 'unknown' then
+  redis.call('ZADD', KEYS[2], tonumber(ARGV[4]), ARGV[3])
+else
+  redis.call('ZREM', KEYS[2], ARGV[3])
+end
+return 1
+"""
+# Answered texts leave the pending list; the lead leaves the waiting index once nothing is left.
+_DROP_PENDING = """
+redis.call('LTRIM', KEYS[1], ARGV[1], -1)
+if redis.call('LLEN', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[2]) end
+return 1
+"""
 _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -131,6 +193,9 @@ class LeadStore:
         self._record_inbound = BatchedScript(redis, _RECORD_INBOUND)
         self._set_status = redis.register_script(_SET_STATUS)
         self._unlock = redis.register_script(_UNLOCK)
+        self._begin_send = redis.register_script(_BEGIN_SEND)
+        self._settle_send = redis.register_script(_SETTLE_SEND)
+        self._drop_pending = redis.register_script(_DROP_PENDING)
 
     def lead_key(self, phone: str) -> str:
         return f"{self.prefix}:lead:{{{phone}}}"
@@ -141,6 +206,14 @@ class LeadStore:
     @property
     def index_key(self) -> str:
         return f"{self.prefix}:leads"
+
+    @property
+    def waiting_key(self) -> str:
+        return f"{self.prefix}:waiting"
+
+    @property
+    def outbox_key(self) -> str:
+        return f"{self.prefix}:outbox"
 
     async def get(self, phone: str) -> Lead | None:
         raw = await self.redis.hgetall(self.lead_key(phone))
@@ -208,7 +281,7 @@ class LeadStore:
         """Store an inbound message (and enqueue `job`); False when its sid was seen before."""
         lead = self.lead_key(phone)
         keys = [f"{lead}:sid:{message.sid or ''}", self.messages_key(phone), f"{lead}:pending", self.index_key, lead,
-                f"{self.prefix}:stats:{day}"]  # fmt: skip
+                f"{self.prefix}:stats:{day}", self.waiting_key]  # fmt: skip
         args: list[str | bytes] = [message.sid or "", message.model_dump_json(), str(message.at.timestamp()),
                                    str(WEEK), phone, json.dumps(phone), json.dumps(message.at.isoformat())]  # fmt: skip
         if job is not None:
@@ -222,7 +295,19 @@ class LeadStore:
 
     async def drop_pending(self, phone: str, count: int) -> None:
         """Forget the first `count` pending messages once they are answered."""
-        await self.redis.ltrim(f"{self.lead_key(phone)}:pending", count, -1)
+        await self._drop_pending(keys=[f"{self.lead_key(phone)}:pending", self.waiting_key], args=[count, phone])
+
+    async def waiting(self, before: float, limit: int = 100) -> list[str]:
+        """Leads with a text unanswered since before `before` (epoch seconds), oldest first."""
+        return [str(p) for p in await self.redis.zrangebyscore(self.waiting_key, "-inf", before, start=0, num=limit)]
+
+    async def locked(self, phone: str) -> bool:
+        return bool(await self.redis.exists(f"{self.lead_key(phone)}:lock"))
+
+    async def lock_left(self, phone: str) -> float:
+        """Seconds until the lead's lock expires (0 when free)."""
+        left = await self.redis.pttl(f"{self.lead_key(phone)}:lock")
+        return max(int(left), 0) / 1000
 
     async def lock(self, phone: str, token: str, seconds: float) -> bool:
         return bool(await self.redis.set(f"{self.lead_key(phone)}:lock", token, nx=True, px=int(seconds * 1000)))
@@ -230,13 +315,40 @@ class LeadStore:
     async def unlock(self, phone: str, token: str) -> None:
         await self._unlock(keys=[f"{self.lead_key(phone)}:lock"], args=[token])
 
-    async def claim_outbound(self, phone: str, key: str) -> bool:
-        """True once per outbound key: a retried job never sends the same reply twice."""
-        return bool(await self.redis.set(f"{self.lead_key(phone)}:out:{key}", "sending", nx=True, ex=WEEK))
+    # The outbox ----------------------------------------------------------------------------------
 
-    async def release_outbound(self, phone: str, key: str) -> None:
-        """The send failed before reaching the carrier: let a retry claim it again."""
-        await self.redis.delete(f"{self.lead_key(phone)}:out:{key}")
+    def _outbox(self, phone: str, key: str) -> tuple[str, str]:
+        return f"{self.lead_key(phone)}:outbox:{key}", f"{phone} {key}"
+
+    async def begin_send(self, phone: str, key: str, draft: OutboundDraft, stale: float) -> tuple[str, str, float]:
+        """(step, body, since) for one attempt at the text `key`: see _BEGIN_SEND. The body is the
+        one first recorded under `key`, whatever a retried decision drafted since."""
+        record, member = self._outbox(phone, key)
+        args = [f"{now().timestamp():.3f}", draft.body, str(stale), member, draft.view, draft.counter, draft.kind]
+        step, body, since = await self._begin_send(keys=[record, self.outbox_key], args=args)
+        return str(step), str(body), float(since)
+
+    async def settle_send(self, phone: str, key: str, state: str, sid: str = "", due: float = 0.0) -> None:
+        """Record where a send stands: sent, failed, cancelled, or retry / unknown again at `due`."""
+        record, member = self._outbox(phone, key)
+        await self._settle_send(keys=[record, self.outbox_key], args=[state, sid, member, f"{due:.3f}"])
+
+    async def outbound_draft(self, phone: str, key: str) -> OutboundDraft | None:
+        raw = await self.redis.hgetall(self._outbox(phone, key)[0])
+        if not raw:
+            return None
+        return OutboundDraft(body=raw["body"], view=raw.get("view", ""), counter=raw.get("counter", "replies"),
+                             kind=raw.get("kind", "reply"), attempts=int(raw.get("attempts", 0)),
+                             state=raw.get("state", ""))  # fmt: skip
+
+    async def due_sends(self, before: float, limit: int = 200) -> list[tuple[str, str, float]]:
+        """(phone, key, due) of outbound texts whose next step is due before `before`."""
+        members = await self.redis.zrangebyscore(self.outbox_key, "-inf", before, start=0, num=limit, withscores=True)
+        found = []
+        for member, due in members:
+            phone, key = str(member).split(" ", 1)
+            found.append((phone, key, float(due)))
+        return found
 
     async def phone_for_sid(self, sid: str) -> str | None:
         value = await self.redis.get(f"{self.prefix}:sid:{sid}")

@@ -1,15 +1,18 @@
 """Outbound SMS through the official twilio SDK's async client.
 
 Carrier errors become the project's delivery errors once, here: 21610 (the recipient opted out
-at the carrier) is permanent; 429, 5xx, timeouts and connection errors are temporary and the job
-retries them. The SDK's client-level timeout is not applied by twilio-python's async client, so
-each call runs under `asyncio.timeout`.
+at the carrier) is permanent; 429, 5xx, timeouts and connection errors are temporary and retried.
+A timeout or a 5xx may come after Twilio took the message, so those are marked `maybe_sent` and
+the outbox looks the message up (`lookup`, Twilio's message list) before sending it again; a 429
+or a refused connection means nothing went out. The SDK's client-level timeout is not applied by
+twilio-python's async client, so each call runs under `asyncio.timeout`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -68,14 +71,35 @@ class TwilioSender:
         except TwilioRestException as error:
             code = str(error.code) if error.code is not None else None
             if error.status == 429 or error.status >= 500:
-                raise TemporaryDeliveryError(f"Twilio answered {error.status} (code {code})") from error
-            raise PermanentDeliveryError(f"Twilio refused the message: {error.msg} (code {code})", code=code) from error
+                raise TemporaryDeliveryError(
+                    f"Twilio answered {error.status} (code {code})", maybe_sent=error.status >= 500
+                ) from error
+            raise PermanentDeliveryError(f"Twilio refused the message (code {code})", code=code) from error
+        except (aiohttp.ClientConnectorError, ConnectionRefusedError) as error:
+            raise TemporaryDeliveryError(f"Twilio unreachable: {type(error).__name__}") from error
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
-            raise TemporaryDeliveryError(f"Twilio unreachable: {error!r}") from error
+            raise TemporaryDeliveryError(
+                f"Twilio did not answer: {type(error).__name__}", maybe_sent=True, answered=False
+            ) from error
         except TwilioException as error:
-            raise TemporaryDeliveryError(f"Twilio error: {error}") from error
+            raise TemporaryDeliveryError(f"Twilio error: {type(error).__name__}", maybe_sent=True) from error
         log.info("SMS %s to %s queued as %s", key, mask_phone(to), message.sid)
         return Sent(to=to, body=body, key=key, status=message.status or "queued", sid=message.sid)
+
+    async def lookup(self, *, to: str, body: str, since: datetime) -> Sent | None:
+        """The message Twilio took for `to` with this body at or after `since`, if any (a send whose
+        answer was lost); None when Twilio has none, or cannot say right now."""
+        client = self._ensure_client()
+        try:
+            async with asyncio.timeout(self._timeout):
+                recent = await client.messages.list_async(to=to, limit=20)
+        except (TimeoutError, aiohttp.ClientError, OSError, TwilioException) as error:
+            raise TemporaryDeliveryError(f"Twilio's message list unavailable: {type(error).__name__}") from error
+        for message in recent:
+            created = message.date_created
+            if message.body == body and (created is None or created >= since - timedelta(minutes=2)):
+                return Sent(to=to, body=body, key="", status=message.status or "sent", sid=message.sid)
+        return None
 
     async def close(self) -> None:
         if self._http is not None:

@@ -93,4 +93,7 @@ def build_brain(settings: Settings, config: Config, overseer: Overseer, *, choic
 def slack_client(settings: Settings) -> AsyncWebClient | None:
     if not settings.slack_enabled:
         return None
-    return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or "https://slack.com/api/")
+    # A short timeout: Slack posts happen inside jobs that must finish well within JOB_TIMEOUT.
+    return AsyncWebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url or "https://slack.com/api/", timeout=5
+    )

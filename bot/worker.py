@@ -1,7 +1,19 @@
-"""`jorge worker`: arq on Redis, running the jobs `jorge serve` enqueues."""
+"""`jorge worker`: arq on Redis, running the jobs `jorge serve` enqueues.
+
+Besides the jobs it is sent, every worker runs three sweeps as arq cron jobs (each unique across
+workers): the team's waiting list, due outbound texts (the outbox: retries, lookups after a
+timeout, attempts a killed worker left behind), and texts still waiting for an answer (a job lost
+with a killed worker). A job may run at most JOB_TIMEOUT, so a killed worker's jobs are free to
+run again in under a minute (arq's in-progress mark lasts the longest timeout plus 10 s).
+
+A worker that loses Redis does not exit: `run_worker` starts it again with backoff until Redis is
+back; jobs that were running are found by the sweeps.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
@@ -9,10 +21,14 @@ from arq import Retry
 from arq.connections import RedisSettings
 from arq.cron import cron
 from arq.worker import Function, Worker, func
+from redis.exceptions import ConnectionError as RedisDown
+from redis.exceptions import TimeoutError as RedisTimeout
 
-from bot.jobs import JOBS, MAX_TRIES, SWEEP_SECONDS, RetryLater, backoff
+from bot.jobs import JOB_TIMEOUT, JOBS, MAX_TRIES, SWEEPS, RetryLater, backoff
 from bot.runtime import Runtime, queue_name, start_runtime
 from bot.settings import Settings
+
+log = logging.getLogger("jorge.worker")
 
 
 def _arq_job(job: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[None]]:
@@ -27,7 +43,17 @@ def _arq_job(job: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[N
 
 
 def functions() -> list[Function]:
-    return [func(cast(Any, _arq_job(job)), name=name, max_tries=MAX_TRIES) for name, job in JOBS.items()]
+    return [
+        func(cast(Any, _arq_job(job)), name=name, max_tries=MAX_TRIES, timeout=JOB_TIMEOUT)
+        for name, job in JOBS.items()
+    ]
+
+
+def _sweep(name: str) -> Callable[[dict[str, Any]], Awaitable[None]]:
+    async def run(ctx: dict[str, Any]) -> None:
+        await JOBS[name](ctx["runtime"].context)
+
+    return run
 
 
 def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
@@ -41,14 +67,14 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         if "runtime" in ctx:
             await ctx["runtime"].close()
 
-    async def sweep_job(ctx: dict[str, Any]) -> None:
-        await JOBS["sweep"](ctx["runtime"].context)
-
+    crons = [
+        cron(cast(Any, _sweep(name)), name=f"{name}-cron", second=set(range(0, 60, max(1, int(every)))), unique=True,
+             timeout=JOB_TIMEOUT)
+        for name, every in SWEEPS.items()
+    ]  # fmt: skip
     return Worker(
         functions=functions(),
-        cron_jobs=[
-            cron(cast(Any, sweep_job), name="sweep-cron", second=set(range(0, 60, int(SWEEP_SECONDS))), unique=True)
-        ],
+        cron_jobs=crons,
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=queue_name(settings),
         on_startup=on_startup,
@@ -57,4 +83,19 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         burst=burst,
         poll_delay=0.05,
         keep_result=60,
+        job_timeout=JOB_TIMEOUT,
     )
+
+
+def run_worker(settings: Settings, *, pause: Callable[[float], None] = time.sleep) -> None:
+    """Run a worker until it is told to stop; when Redis drops, start again with backoff."""
+    failures = 0
+    while True:
+        try:
+            build_worker(settings).run()
+            return  # stopped by a signal
+        except (RedisDown, RedisTimeout, ConnectionError, OSError) as error:
+            failures += 1
+            wait = min(2.0 ** min(failures, 5), 30.0)
+            log.error("worker lost Redis (%s); starting again in %.0f s", type(error).__name__, wait)
+            pause(wait)
