@@ -153,6 +153,7 @@ class Lead(BaseModel):
     outcome: str | None = None  # "won" | "lost" once the team closes the lead
     priority: Priority | None = None
     slack_thread: str | None = None  # ts of the lead's Slack thread, once it has one
+    pending_escalation: str | None = None  # the escalation waiting for Jorge, while one is
     replies_sent: int = 0
     last_question: str | None = None  # what the bot asked last: a question key or "step:<id>"
     answered: list[str] = Field(default_factory=list)  # knowledge topics answered so far ("<id>:more": details)
@@ -222,7 +223,7 @@ class Escalation(BaseModel):
     draft: str
     decision: dict[str, Any]
     created_at: datetime
-    state: str = "pending"  # "pending" | "approved" | "edited" | "taken_over"
+    state: str = "pending"  # "pending" | "approved" | "edited" | "taken_over" | "released"
     decided_by: str | None = None
     decided_at: datetime | None = None
     final_text: str | None = None

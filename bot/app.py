@@ -47,12 +47,12 @@ def create_app(settings: Settings) -> TwilioWebhooks:
             await runtime.close()
 
     app = FastAPI(title="Jorge bot", lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.include_router(health_router(services.redis, lambda: refresh_team(services.board)))
+    app.include_router(health_router(services.redis, lambda: refresh_team(services.board), settings.jorge_api_token))
     if services.slack is not None and settings.slack_signing_secret:
         desk = Desk(services.conversation, services.config, services.board, settings.jorge_followup_cadence)
         desks.append(desk)
         bolt = slack_app(desk, services.slack, settings.slack_signing_secret, services.store)
-        app.include_router(slack_router(bolt))
+        app.include_router(slack_router(bolt, settings.slack_signing_secret))
     else:
         log.info("Slack is not configured: approval prompts are printed (dry-run), /slack/events is off")
     if settings.jorge_api_token:

@@ -96,7 +96,12 @@ def serve() -> None:
 
     settings = load_settings()
     configure_logging()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, proxy_headers=True, log_config=None)
+    # Without Twilio credentials (dry-run) unsigned webhooks are taken from loopback only: the peer
+    # must really be loopback, so no proxy header may stand in for it.
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, proxy_headers=settings.twilio_enabled,
+        log_config=None,
+    )  # fmt: skip
 
 
 @app.command()

@@ -31,7 +31,7 @@ from bot.errors import JorgeError, PermanentDeliveryError, TemporaryDeliveryErro
 from bot.metrics import ESCALATIONS, NOTIFY_FAILURES, OUTBOUND
 from bot.notify import DryRunNotifier, Notifier, Posted
 from bot.outbound import Sender, Sent, mask_phone
-from bot.slack_blocks import appointment_line, context_packet, lead_label, task_message
+from bot.slack_blocks import appointment_line, context_packet, escape, lead_label, task_message
 from bot.store import LeadStore, OutboundDraft, PreparedJob, now
 
 log = logging.getLogger("jorge.conversation")
@@ -165,7 +165,7 @@ class Conversation:
             silenced = "opted out later in the same burst" if quiet else await self._silence(lead, decision)
         reply = None if silenced else decision.reply
         if silenced in _THREADED and text:
-            lead = await self._post_thread(lead, f"{lead_label(lead)} texted: {text}")
+            lead = await self._post_thread(lead, f"{lead_label(lead)} texted: {escape(text)}")
         if reply is not None:
             first_reply = lead.replies_sent == 0
             kind = "reply" if decision.action is Action.REPLY else "confirmation"
@@ -185,13 +185,13 @@ class Conversation:
             decision = decision.model_copy(update={"appointment": saved})
             events.append("appointment")
         if decision.preference:
-            lead = await self._post_thread(lead, f"{lead_label(lead)} prefers: {decision.preference}")
+            lead = await self._post_thread(lead, f"{lead_label(lead)} prefers: {escape(decision.preference)}")
         before = lead.persona
         lead = apply_decision(lead, decision, replied=reply is not None)
         lead = await self.store.save(lead)
         if before is not None and lead.persona != before and lead.slack_thread:
             title = f"*Persona handoff*: {before.value} → {lead.persona.value if lead.persona else '-'}"
-            await self._post_thread(lead, context_packet(lead, title, f"the lead wrote: {text[:200]}"))
+            await self._post_thread(lead, context_packet(lead, title, f"the lead wrote: {escape(text[:200])}"))
         escalation = None
         if decision.escalate and lead.owner is Owner.BOT and not lead.opted_out:
             escalation = await self._escalate(lead, decision)
@@ -200,7 +200,8 @@ class Conversation:
             await self.store.record_event(lead.phone, "escalated", escalation=escalation.id)
             events.append("escalated")
             await self.store.set_owner(lead.phone, Owner.AWAITING_APPROVAL)
-            lead = lead.model_copy(update={"owner": Owner.AWAITING_APPROVAL})
+            await self.store.set_fields(lead.phone, pending_escalation=escalation.id)
+            lead = lead.model_copy(update={"owner": Owner.AWAITING_APPROVAL, "pending_escalation": escalation.id})
             lead = await self._post_prompt(lead, escalation)
         if reply is not None or escalation is not None:
             for task_text in _tasks(decision, reply, backed=escalation is not None):
@@ -227,7 +228,7 @@ class Conversation:
         await self.store.record_event(lead.phone, "task", task=task.id, text=text)
         owner = self.mention(self.owner_of(lead, task.owner))
         blocks = task_message(task, owner)
-        posted = await self._notify("task", self.notifier.thread(lead, f"Task for {owner}: {text}", blocks))
+        posted = await self._notify("task", self.notifier.thread(lead, f"Task for {owner}: {escape(text)}", blocks))
         return await self._remember_thread(lead, posted)
 
     async def _record_appointment(self, lead: Lead, appointment: Appointment) -> Appointment:
@@ -269,12 +270,16 @@ class Conversation:
         return None
 
     async def _send(
-        self, lead: Lead, body: str, decision: Decision | None, *, key: str, kind: str = "reply"
+        self, lead: Lead, body: str, decision: Decision | None, *, key: str, kind: str = "reply", now_: bool = True
     ) -> str | None:
         """Send `body` once under `key`, through the outbox: the body when it went out or is on
-        its way (a temporary failure is retried by the outbox sweep), None when it never will."""
+        its way (a temporary failure is retried by the outbox sweep), None when it never will.
+        `now_=False` leaves the attempt to the sweep (a Slack command must answer within 3 s)."""
         view = json.dumps(decision.route_view()) if decision else ""
         draft = OutboundDraft(body=body, view=view, counter="replies" if decision else "human_sends", kind=kind)
+        if not now_:
+            await self.store.queue_send(lead.phone, key, draft)
+            return body
         return await self._attempt(lead.phone, key, draft)
 
     async def deliver(self, phone: str, key: str) -> str | None:
@@ -406,13 +411,12 @@ class Conversation:
             raise UnknownLead(f"no lead {phone}")
         if lead.opted_out:
             raise EditRejected(f"{lead_label(lead)} opted out (STOP); nothing was sent")
-        await self.store.set_owner(phone, Owner.HUMAN, assigned_to=by)
         if await self.kill_switch_on(phone):
             raise EditRejected("the kill switch is on (/jorge pause-all): nothing was sent")
-        sent = await self._send(lead, text, None, key=f"person:{secrets.token_hex(8)}", kind="person")
-        if sent is None:
-            raise EditRejected("the carrier refused the message; see the lead's history")
-        await self.note(phone, f"{by} texted {lead_label(lead)}: {text}")
+        await self.store.set_owner(phone, Owner.HUMAN, assigned_to=by)
+        # The outbox sends it within seconds (and retries it): the Slack command answers at once.
+        await self._send(lead, text, None, key=f"person:{secrets.token_hex(8)}", kind="person", now_=False)
+        await self.note(phone, f"{by} texted {lead_label(lead)}: {escape(text)}")
         return text
 
     async def follow_up(self, lead: Lead, market: Market | None, *, step: int, last: bool, key: str) -> str | None:
@@ -485,6 +489,7 @@ class Conversation:
         await self.store.redis.hset(key, mapping={k: json.dumps(v) for k, v in update.items()})
         await self.store.redis.zrem(f"{self.store.prefix}:pending-approvals", escalation_id)
         escalation = await self.escalation(escalation_id)
+        await self.store.set_fields(escalation.phone, pending_escalation=None)
         waited = (now() - escalation.created_at).total_seconds()
         await self.store.timing("approval", today(), waited)
         return escalation
@@ -504,6 +509,14 @@ class Conversation:
         if not lead.opted_out:
             # Through the outbox: a Twilio hiccup now is retried there, so an approved draft is never lost.
             await self._send(lead, text if text is not None else escalation.draft, None, key=f"esc:{escalation.id}")
+        await self._update_prompt(escalation)
+        return escalation
+
+    async def release(self, escalation_id: str, by: str) -> Escalation:
+        """An approver hands a held lead back to the bot without sending the draft: the prompt says
+        so, and a later click on it is told who released it."""
+        escalation = await self._claim(escalation_id, by, "released", None)
+        await self.store.set_owner(escalation.phone, Owner.BOT)
         await self._update_prompt(escalation)
         return escalation
 

@@ -24,7 +24,7 @@ from bot.errors import UnknownLead
 from bot.jobs import JobQueue
 from bot.outbound import mask_phone
 from bot.reports import day_stats, lead_line, workload
-from bot.slack_blocks import context_packet
+from bot.slack_blocks import context_packet, escape
 from bot.team import Move, TeamBoard
 
 USAGE = """`/jorge` commands:
@@ -228,11 +228,11 @@ class Desk:
     async def _cmd_lead(self, user_id: str, args: list[str]) -> str:
         self._need(args, 1, "lead <phone>")
         lead = await self._lead(args[0])
-        facts = ", ".join(f"{k}: {v}" for k, v in lead.facts.known().items()) or "none yet"
+        facts = escape(", ".join(f"{k}: {v}" for k, v in lead.facts.known().items())) or "none yet"
         lines = [f"*{lead.name or lead.phone}*", lead_line(lead), f"Facts: {facts}"]
         for message in (await self.store.recent(lead.phone, 5))[-5:]:
             who = "Lead" if message.direction == "in" else "Us"
-            lines.append(f"> *{who}:* {message.body}")
+            lines.append(f"> *{who}:* {escape(message.body)}")
         return "\n".join(lines)
 
     async def claim(self, user_id: str, phone: str) -> str:
@@ -348,6 +348,10 @@ class Desk:
     async def _cmd_resume(self, user_id: str, args: list[str]) -> str:
         self._need(args, 1, "resume <lead>")
         lead = await self._lead(args[0])
+        if lead.owner is Owner.AWAITING_APPROVAL:  # a held draft: only an approver may let it go
+            member = self._approver(user_id)
+            if lead.pending_escalation:
+                await self._decide(self.conversation.release(lead.pending_escalation, member.name))
         await self.store.set_fields(lead.phone, paused=False, owner=Owner.BOT.value)
         return f"The bot answers {lead.phone} again."
 
@@ -371,7 +375,7 @@ class Desk:
             owner = self.conversation.owner_of(lead, task.owner) if lead else task.owner or "-"
             if everyone or owner == member.name:
                 who = f" ({owner})" if everyone else ""
-                lines.append(f"• {mask_phone(task.phone)}: {task.text}{who} `{task.id}`")
+                lines.append(f"• {mask_phone(task.phone)}: {escape(task.text)}{who} `{task.id}`")
         if not lines:
             return "No open tasks." if everyone else "No open tasks for you."
         return "*Open tasks*\n" + "\n".join(lines[:30])
@@ -385,7 +389,7 @@ class Desk:
             raise Refused(f"Already done by {done.task.done_by}.") from None
         except UnknownLead:
             raise Refused("That task is no longer known.") from None
-        await self.conversation.note(task.phone, f"{member.name} did: {task.text}")
+        await self.conversation.note(task.phone, f"{member.name} did: {escape(task.text)}")
         return task
 
     async def _cmd_workload(self, user_id: str, args: list[str]) -> str:

@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from bot.team import TeamBoard
 
 REGISTRY = CollectorRegistry()
+# Per member and per persona: names and commission. Shown by /metrics only to a caller with the
+# API's bearer token (JORGE_API_TOKEN); the counters above stay public for uptime checks.
+TEAM_REGISTRY = CollectorRegistry()
 
 INBOUND = Counter("jorge_inbound_messages", "Inbound texts stored", ["kind"], registry=REGISTRY)
 OUTBOUND = Counter("jorge_outbound_messages", "Outbound texts by first status", ["status"], registry=REGISTRY)
@@ -34,8 +37,9 @@ def record_fallback(reason: str) -> None:
 
 
 MEMBER = Gauge("jorge_member", "Per team member: open, won, lost, commission_won, avg_claim_seconds",
-               ["member", "measure"], registry=REGISTRY)  # fmt: skip
-PERSONA = Gauge("jorge_persona", "Per persona: won, lost, commission_won", ["persona", "measure"], registry=REGISTRY)
+               ["member", "measure"], registry=TEAM_REGISTRY)  # fmt: skip
+PERSONA = Gauge("jorge_persona", "Per persona: won, lost, commission_won", ["persona", "measure"],
+                registry=TEAM_REGISTRY)  # fmt: skip
 PERSONAS = ("buyer_specialist", "listing_specialist", "market_analyst", "negotiation_expert", "transaction_coordinator")
 
 

@@ -34,14 +34,20 @@ EDIT_BLOCK = "reply"
 EDIT_INPUT = "text"
 
 
+def escape(text: str) -> str:
+    """A lead's words as plain text in Slack: `<!channel>`, `<@U123>` and `<https://x|click>` in a
+    text message show as typed instead of pinging people or hiding a link (Slack's own escaping)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def lead_label(lead: Lead) -> str:
-    return lead.name or mask_phone(lead.phone)
+    return escape(lead.name) if lead.name else mask_phone(lead.phone)
 
 
 def _facts_line(lead: Lead) -> str:
     facts = lead.facts.known()
     parts = [f"{k}: {v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k}: {v}" for k, v in facts.items()]
-    return ", ".join(parts) or "none yet"
+    return escape(", ".join(parts)) or "none yet"
 
 
 def _history(messages: Sequence[Message], limit: int = 4) -> str:
@@ -49,7 +55,7 @@ def _history(messages: Sequence[Message], limit: int = 4) -> str:
     for message in list(messages)[-limit:]:
         who = "Lead" if message.direction == "in" else "Bot"
         body = message.body if len(message.body) <= 200 else message.body[:197] + "..."
-        lines.append(f"*{who}:* {body}")
+        lines.append(f"*{who}:* {escape(body)}")
     return "\n".join(lines) or "_no messages_"
 
 
@@ -73,7 +79,7 @@ def _summary_blocks(lead: Lead, escalation: Escalation, history: Sequence[Messag
         SectionBlock(text=MarkdownTextObject(text=f"*Why it escalated*\n{reasons}")),
         SectionBlock(text=MarkdownTextObject(text=f"*Last messages*\n{_history(history)}")),
         DividerBlock(),
-        SectionBlock(text=MarkdownTextObject(text=f"*Drafted reply*\n>{escalation.draft}")),
+        SectionBlock(text=MarkdownTextObject(text=f"*Drafted reply*\n>{escape(escalation.draft)}")),
     ]
 
 
@@ -92,13 +98,16 @@ def approval_prompt(lead: Lead, escalation: Escalation, history: Sequence[Messag
 
 def decided_prompt(lead: Lead, escalation: Escalation, history: Sequence[Message]) -> list[Block]:
     """The same prompt once decided: who did what and when, and no buttons."""
-    verb = {"approved": "Approved & sent", "edited": "Edited & sent", "taken_over": "Taken over"}.get(
-        escalation.state, escalation.state
-    )
+    verb = {
+        "approved": "Approved & sent",
+        "edited": "Edited & sent",
+        "taken_over": "Taken over",
+        "released": "Released to the bot without sending",
+    }.get(escalation.state, escalation.state)
     when = escalation.decided_at.strftime("%H:%M UTC") if escalation.decided_at else ""
     blocks = _summary_blocks(lead, escalation, history)
     if escalation.final_text:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Sent instead*\n>{escalation.final_text}")))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Sent instead*\n>{escape(escalation.final_text)}")))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"{verb} by {escalation.decided_by} at {when}")]))
     return blocks
 
@@ -111,7 +120,7 @@ def context_packet(lead: Lead, title: str, reason: str) -> str:
     """What the next owner (a teammate or another persona) needs: summary, answers, reason, open
     questions and persona history."""
     known = lead.facts.known()
-    answers = ", ".join(f"{k}: {v}" for k, v in known.items()) or "none yet"
+    answers = escape(", ".join(f"{k}: {v}" for k, v in known.items())) or "none yet"
     open_questions = [label for key, label in _QUESTIONS.items()
                       if not (lead.market is not None if key == "market" else key in known)]  # fmt: skip
     personas = " → ".join(p.value for p in lead.persona_history) or "-"
@@ -183,7 +192,7 @@ KIND_WORDS = {"showing": "Showing", "listing_consult": "Listing consult", "call"
 def task_message(task: Task, owner: str) -> list[Block]:
     """A task in the lead's thread, for its owner, with a Done button."""
     return [
-        SectionBlock(text=MarkdownTextObject(text=f"*Task for {owner}:* {task.text}")),
+        SectionBlock(text=MarkdownTextObject(text=f"*Task for {owner}:* {escape(task.text)}")),
         ActionsBlock(
             block_id=f"task:{task.id}",
             elements=[ButtonElement(text="Done", action_id=TASK_DONE, value=task.id, style="primary")],
@@ -192,13 +201,13 @@ def task_message(task: Task, owner: str) -> list[Block]:
 
 
 def task_done_message(task: Task) -> list[Block]:
-    return [SectionBlock(text=MarkdownTextObject(text=f"~{task.text}~ Done by {task.done_by}."))]
+    return [SectionBlock(text=MarkdownTextObject(text=f"~{escape(task.text)}~ Done by {task.done_by}."))]
 
 
 def appointment_line(appointment: Appointment, owner: str) -> str:
     """An appointment request as the team reads it in the lead's thread."""
     when = " ".join(filter(None, [appointment.day, appointment.time])) or "no day or time yet"
-    where = f" at {appointment.address}" if appointment.address else ""
-    said = f' (the lead wrote: "{appointment.text[:200]}")' if appointment.text else ""
+    where = f" at {escape(appointment.address)}" if appointment.address else ""
+    said = f' (the lead wrote: "{escape(appointment.text[:200])}")' if appointment.text else ""
     verb = "cancelled by the lead" if appointment.status == "cancelled" else f"requested, for {owner} to confirm"
     return f"*{KIND_WORDS.get(appointment.kind, appointment.kind)}* {when}{where}: {verb}{said}"

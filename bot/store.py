@@ -157,6 +157,16 @@ else
 end
 return 1
 """
+# A text handed to the outbox without an attempt now (the sweep sends it within seconds).
+# KEYS: the record, the index. ARGV: now, body, member, view, counter, kind.
+_QUEUE_SEND = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'retry', 'body', ARGV[2], 'since', ARGV[1], 'attempts', '0', 'due', ARGV[1],
+           'view', ARGV[4], 'counter', ARGV[5], 'kind', ARGV[6])
+redis.call('EXPIRE', KEYS[1], 1209600)
+redis.call('ZADD', KEYS[2], tonumber(ARGV[1]), ARGV[3])
+return 1
+"""
 # Answered texts leave the pending list; the lead leaves the waiting index once nothing is left.
 _DROP_PENDING = """
 redis.call('LTRIM', KEYS[1], ARGV[1], -1)
@@ -169,7 +179,9 @@ return 0
 """
 # Fields people change from Slack while a job may be answering the lead: written only through
 # set_fields/set_owner, never by save(), so a slow save never undoes a take-over or a pause.
-MANAGED_FIELDS = frozenset({"owner", "assigned_to", "slack_thread", "paused", "followups_stopped", "outcome"})
+MANAGED_FIELDS = frozenset(
+    {"owner", "assigned_to", "slack_thread", "paused", "followups_stopped", "outcome", "pending_escalation"}
+)
 
 
 def now() -> datetime:
@@ -195,6 +207,7 @@ class LeadStore:
         self._unlock = redis.register_script(_UNLOCK)
         self._begin_send = redis.register_script(_BEGIN_SEND)
         self._settle_send = redis.register_script(_SETTLE_SEND)
+        self._queue_send = redis.register_script(_QUEUE_SEND)
         self._drop_pending = redis.register_script(_DROP_PENDING)
 
     def lead_key(self, phone: str) -> str:
@@ -327,6 +340,12 @@ class LeadStore:
         args = [f"{now().timestamp():.3f}", draft.body, str(stale), member, draft.view, draft.counter, draft.kind]
         step, body, since = await self._begin_send(keys=[record, self.outbox_key], args=args)
         return str(step), str(body), float(since)
+
+    async def queue_send(self, phone: str, key: str, draft: OutboundDraft) -> None:
+        """Hand a text to the outbox for the sweep to send (a person's text, sent from Slack)."""
+        record, member = self._outbox(phone, key)
+        args = [f"{now().timestamp():.3f}", draft.body, member, draft.view, draft.counter, draft.kind]
+        await self._queue_send(keys=[record, self.outbox_key], args=args)
 
     async def settle_send(self, phone: str, key: str, state: str, sid: str = "", due: float = 0.0) -> None:
         """Record where a send stands: sent, failed, cancelled, or retry / unknown again at `due`."""

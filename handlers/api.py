@@ -18,7 +18,7 @@ _E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 def api_router(store: LeadStore, token: str) -> APIRouter:
     def authorised(request: Request) -> None:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip(), token):
+        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):
             raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
 
     router = APIRouter(prefix="/api", dependencies=[Depends(authorised)])

@@ -1,20 +1,27 @@
 """Slack: slack-bolt's AsyncApp, mounted at POST /slack/events (events, interactivity and the
-slash command share that URL). Bolt checks the signing secret and the timestamp (older than
-5 minutes is refused) before any listener runs.
+slash command share that URL). Before bolt sees a request, `slack_router` bounds its size, checks
+the signing secret and the timestamp (older than 5 minutes is refused) and that it is a Slack
+request this app handles; anything else gets a 4xx and changes nothing.
 
 Listeners only translate: a payload becomes a call on the Desk, and its answer becomes an
-ephemeral message, a modal or a modal error. Each acknowledges first (Slack's 3-second rule).
+ephemeral message, a modal or a modal error. Each acknowledges first (Slack's 3-second rule); a
+/jorge command only reads and writes Redis (a text it sends goes through the outbox), so its
+answer is the acknowledgement.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import EditRejected
@@ -121,12 +128,55 @@ def slack_app(desk: Desk, client: AsyncWebClient, signing_secret: str, store: Le
     return app
 
 
-def slack_router(app: AsyncApp) -> APIRouter:
+MAX_SLACK_BODY = 256 * 1024  # Slack's own payloads (a view submission with its blocks) stay far below
+_KINDS = frozenset(
+    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action", "block_suggestion"}
+)
+
+
+def readable(body: bytes, content_type: str) -> bool:
+    """A signed body bolt can route: an events JSON object with a type, a slash command form, or an
+    interactivity form whose payload is a JSON object of a known type with a user."""
+    try:
+        text = body.decode("utf-8")
+        if content_type.startswith("application/json"):
+            event = json.loads(text)
+            return isinstance(event, dict) and isinstance(event.get("type"), str)
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        if "payload" not in form:
+            return bool(form.get("command")) and bool(form.get("user_id"))
+        payload = json.loads(form["payload"])
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError):
+        return False
+    return (
+        isinstance(payload, dict) and payload.get("type") in _KINDS and isinstance(payload.get("user"), dict)
+    )
+
+
+def slack_router(app: AsyncApp, signing_secret: str) -> APIRouter:
+    """POST /slack/events: size, then signature, then shape, each refused with a 4xx before bolt
+    sees the request; bolt checks the signature again and routes it."""
     handler = AsyncSlackRequestHandler(app)
+    verifier = SignatureVerifier(signing_secret)
     router = APIRouter()
 
     @router.post("/slack/events")
     async def events(request: Request) -> Response:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_SLACK_BODY:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_SLACK_BODY:
+                return JSONResponse({"error": "request too large"}, status_code=413)
+        timestamp = request.headers.get("x-slack-request-timestamp", "")
+        signature = request.headers.get("x-slack-signature", "")
+        if not (timestamp.isdigit() and verifier.is_valid(body=body, timestamp=timestamp, signature=signature)):
+            return JSONResponse({"error": "invalid or stale Slack signature"}, status_code=401)
+        if not readable(body, request.headers.get("content-type", "")):
+            return JSONResponse({"error": "not a Slack request this app handles"}, status_code=400)
+        request._body = body  # bolt reads the body again: from here, not the consumed stream
         response: Response = await handler.handle(request)
         return response
 
