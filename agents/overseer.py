@@ -18,7 +18,7 @@ from agents.priority import score_priority
 from agents.quality import check_reply
 from agents.types import Action, Decision, Language, Lead, Message, Persona, Reason
 from agents.understanding import Reading, Understanding
-from agents.voice import answer_context, holding, keyword_reply, media_reply, speak
+from agents.voice import answer_context, holding, keep, keyword_reply, media_reply, speak
 
 
 class Overseer:
@@ -130,7 +130,7 @@ class Overseer:
             draft=drafted,
             reply=holding(lead, language, reasons, plan.appointment) if escalate else drafted,
             notes=notes,
-            topics=plan.topics,
+            topics=[topic for topic, said in zip(plan.topics, keep(plan.draft.answers, drafted), strict=True) if said],
             acts=list(reading.acts),
             appointment=plan.appointment,
             tasks=plan.tasks,

@@ -227,5 +227,6 @@ class Escalation(BaseModel):
     decided_by: str | None = None
     decided_at: datetime | None = None
     final_text: str | None = None
+    delivery: str = ""  # for a sent draft: "sent" | "retrying" (Twilio failed for now) | "not sent: <why>"
     slack_channel: str | None = None
     slack_ts: str | None = None

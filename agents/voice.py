@@ -87,6 +87,12 @@ def speak(
     return fit(text, MAX_REPLY)
 
 
+def keep(answers: list[str], text: str) -> list[bool]:
+    """Which of the draft's answers the spoken text still holds (a long reply leaves some out, and
+    only what the lead read counts as answered)."""
+    return [" ".join(to_gsm7(answer).split()[:6]) in " ".join(text.split()) for answer in answers]
+
+
 def holding(lead: Lead, language: Language, reasons: list[Reason], appointment: Appointment | None = None) -> str:
     """The short reply a lead gets while Jorge looks at an escalation (echoing the day and time of
     an appointment request, so the lead knows it was heard)."""

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.wiring import build
 from handlers.api import api_router
 from handlers.health import health_router
+from handlers.limits import BodyLimit
 from handlers.signatures import TwilioSignature
 from handlers.slack import slack_app, slack_router
 from handlers.twilio import TwilioWebhooks
@@ -47,6 +48,7 @@ def create_app(settings: Settings) -> TwilioWebhooks:
             await runtime.close()
 
     app = FastAPI(title="Jorge bot", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.add_middleware(BodyLimit)
     app.include_router(health_router(services.redis, lambda: refresh_team(services.board), settings.jorge_api_token))
     if services.slack is not None and settings.slack_signing_secret:
         desk = Desk(services.conversation, services.config, services.board, settings.jorge_followup_cadence)

@@ -166,6 +166,8 @@ class Conversation:
         reply = None if silenced else decision.reply
         if silenced in _THREADED and text:
             lead = await self._post_thread(lead, f"{lead_label(lead)} texted: {escape(text)}")
+        if decision.action is Action.OPT_OUT:  # at once: a retry still in the outbox must see it
+            await self._mark_opted_out(lead.phone)
         if reply is not None:
             first_reply = lead.replies_sent == 0
             kind = "reply" if decision.action is Action.REPLY else "confirmation"
@@ -283,8 +285,16 @@ class Conversation:
         return await self._attempt(lead.phone, key, draft)
 
     async def deliver(self, phone: str, key: str) -> str | None:
-        """Settle a due outbound text (the outbox sweep): guards first (an opt-out or the kill switch
-        since it was queued cancels it; an opt-out confirmation always goes), then one attempt."""
+        """Settle a due outbound text (the outbox sweep); an approved draft's prompt then says how
+        it fared."""
+        sent = await self._settle(phone, key)
+        if key.startswith("esc:"):
+            await self._delivered(await self.escalation(key.removeprefix("esc:")))
+        return sent
+
+    async def _settle(self, phone: str, key: str) -> str | None:
+        """Guards first (an opt-out or the kill switch since it was queued cancels it; an opt-out
+        confirmation always goes), then one attempt."""
         draft = await self.store.outbound_draft(phone, key)
         if draft is None or draft.state in ("sent", "failed", "cancelled"):
             return None
@@ -506,10 +516,24 @@ class Conversation:
         escalation = await self._claim(escalation_id, by, "edited" if text is not None else "approved", text)
         lead = await self.store.get_or_new(escalation.phone)
         await self.store.set_owner(escalation.phone, Owner.BOT)
-        if not lead.opted_out:
-            # Through the outbox: a Twilio hiccup now is retried there, so an approved draft is never lost.
-            await self._send(lead, text if text is not None else escalation.draft, None, key=f"esc:{escalation.id}")
-        await self._update_prompt(escalation)
+        if lead.opted_out:
+            return await self._delivered(escalation, "not sent: the lead has opted out")
+        # Through the outbox: a Twilio hiccup now is retried there, so an approved draft is never lost.
+        await self._send(lead, text if text is not None else escalation.draft, None, key=f"esc:{escalation.id}")
+        return await self._delivered(escalation)
+
+    async def _delivered(self, escalation: Escalation, delivery: str | None = None) -> Escalation:
+        """Record how the approved text fared (from its outbox state unless given) on the escalation
+        and in its Slack prompt."""
+        if delivery is None:
+            draft = await self.store.outbound_draft(escalation.phone, f"esc:{escalation.id}")
+            state = draft.state if draft is not None else "failed"
+            delivery = {"sent": "sent", "failed": "not sent: Twilio refused it", "cancelled": "not sent: cancelled"
+                        " by an opt-out or the kill switch"}.get(state, "retrying")  # fmt: skip
+        if delivery != escalation.delivery:
+            await self.store.redis.hset(self._escalation_key(escalation.id), "delivery", json.dumps(delivery))
+            escalation = escalation.model_copy(update={"delivery": delivery})
+            await self._update_prompt(escalation)
         return escalation
 
     async def release(self, escalation_id: str, by: str) -> Escalation:

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from agents.facts import extract_price
 from agents.team import TeamMember
-from agents.types import Lead, Owner, Task
+from agents.types import Escalation, Lead, Owner, Task
 from bot.config import Config
 from bot.conversation import AlreadyHandled, Conversation, EditRejected, TaskDone, today
 from bot.errors import UnknownLead
@@ -126,13 +126,16 @@ class Desk:
         member = self._approver(user_id)
         await self._decide(self.conversation.approve(escalation_id, member.name))
 
-    async def can_edit(self, user_id: str, escalation_id: str) -> str:
-        """The draft to put in the edit modal, once the user may edit and it is still pending."""
+    async def editable(self, user_id: str, escalation_id: str) -> Escalation:
+        """The escalation to put in the edit modal, once the user may edit and it is still pending."""
         self._approver(user_id)
-        escalation = await self.conversation.escalation(escalation_id)
+        try:
+            escalation = await self.conversation.escalation(escalation_id)
+        except UnknownLead:
+            raise Refused("That approval prompt is no longer known.") from None
         if escalation.state != "pending":
             raise Refused(f"Already handled by {escalation.decided_by}.")
-        return escalation.draft
+        return escalation
 
     async def edit(self, user_id: str, escalation_id: str, text: str) -> None:
         member = self._approver(user_id)
@@ -348,12 +351,14 @@ class Desk:
     async def _cmd_resume(self, user_id: str, args: list[str]) -> str:
         self._need(args, 1, "resume <lead>")
         lead = await self._lead(args[0])
+        released = ""
         if lead.owner is Owner.AWAITING_APPROVAL:  # a held draft: only an approver may let it go
             member = self._approver(user_id)
             if lead.pending_escalation:
                 await self._decide(self.conversation.release(lead.pending_escalation, member.name))
+                released = "The held draft was released without sending. "
         await self.store.set_fields(lead.phone, paused=False, owner=Owner.BOT.value)
-        return f"The bot answers {lead.phone} again."
+        return f"{released}The bot answers {lead.phone} again."
 
     async def _cmd_reply(self, user_id: str, args: list[str]) -> str:
         self._need(args, 2, "reply <lead> <text>")

@@ -34,7 +34,7 @@ from bot.wiring import Services
 
 log = logging.getLogger("jorge.jobs")
 
-LOCK_SECONDS = 60.0  # longer than a job may run (JOB_TIMEOUT), so a lock outlives only a killed worker
+LOCK_SECONDS = 45.0  # longer than a job may run (JOB_TIMEOUT), so a lock outlives only a killed worker
 JOB_TIMEOUT = 40.0  # a job's own waits: Claude 8 s + Twilio 10 s + Slack 2 x 5 s, with room
 SWEEP_SECONDS = 30.0
 OUTBOX_SECONDS = 5.0  # how often due outbound texts are settled
@@ -123,6 +123,8 @@ async def answer_lead(context: JobContext, phone: str) -> Turn | None:
             raise RetryLater() from error
     finally:
         await store.unlock(phone, token)
+    if await store.pending(phone):  # texts that came while this answer was being made: answer them next
+        await context.queue.enqueue("process_lead", phone, job_id=f"next:{phone}:{token}")
     # Any inbound restarts the follow-up cadence, anchored at the lead's newest text.
     await schedule_followup(context, phone, max(message.at for message in pending), 0)
     unassigned = turn is not None and turn.lead.assigned_to is None and not turn.lead.opted_out
@@ -249,7 +251,11 @@ async def claim_timeout(context: JobContext, phone: str, member_id: str, attempt
 
 
 async def sweep(context: JobContext) -> None:
-    """Assign leads that waited because everyone was full or away, as soon as someone has room."""
+    """Forget conversations idle longer than JORGE_RETENTION (opt-outs are kept), then assign
+    leads that waited because everyone was full or away, as soon as someone has room."""
+    cutoff = context.clock() - context.services.settings.jorge_retention
+    if forgotten := await context.services.store.forget_idle(cutoff):
+        log.info("retention: forgot %d conversations idle since before %s", forgotten, cutoff.date())
     for phone in await context.services.board.unassigned():
         lead = await context.services.store.get(phone)
         if lead is None or lead.assigned_to is not None:

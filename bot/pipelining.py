@@ -9,7 +9,9 @@ nothing; a busy one shares the round trip.
 
 Every call is run by its script hash; after a Redis restart (the script cache is empty) the calls
 that came back NOSCRIPT load the script and run again. Nothing is run twice: a NOSCRIPT call did
-not run.
+not run. A round trip that finds its connection dead (Redis restarted) is sent again on a new
+connection, a few times with backoff: the script's callers must be idempotent (the inbound script
+dedupes by MessageSid), since a call may have run before the connection died.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from typing import Any
 
 import hiredis
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, ResponseError
 
+RECONNECTS = 6  # new connections tried, with backoff (about 2.5 s in all), before a round trip fails
 Call = tuple[Sequence[str], Sequence[str | bytes], "asyncio.Future[Any]"]
 
 
@@ -76,13 +80,21 @@ class BatchedScript:
         """Every call's reply, or the error Redis answered it with; packed by hiredis in one go
         (redis-py's Pipeline packs each argument in Python, the larger part of a batch's cost)."""
         packed = b"".join(_evalsha(self.sha, keys, args) for keys, args, _ in batch)
+        for attempt in range(RECONNECTS):
+            try:
+                return await self._round_trip(packed, len(batch))
+            except RedisConnectionError:
+                await asyncio.sleep(min(0.05 * 2**attempt, 1.0))
+        return await self._round_trip(packed, len(batch))
+
+    async def _round_trip(self, packed: bytes, calls: int) -> list[Any]:
         pool = self.redis.connection_pool
         self.round_trips += 1
         connection = await pool.get_connection()
         try:
             await connection.send_packed_command(packed, check_health=False)
             results: list[Any] = []
-            for _ in batch:
+            for _ in range(calls):
                 try:
                     results.append(await connection.read_response())
                 except ResponseError as error:  # this call's own error; the rest still answer

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from arq import create_pool
-from arq.connections import RedisSettings
 
 from bot.jobs import SWEEPS, ArqQueue, JobContext, JobQueue, LocalQueue
 from bot.outbound import DryRunSender, Sender
+from bot.redis import arq_settings, persistence_problem
 from bot.settings import Settings
 from bot.twilio_sender import TwilioSender
 from bot.wiring import Services, build
@@ -66,7 +66,7 @@ def make_sender(settings: Settings) -> Sender:
 async def start_runtime(settings: Settings, *, role: str, services: Services | None = None) -> Runtime:
     services = services or build(settings, sender=make_sender(settings))
     if settings.redis_url:
-        pool = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+        pool = await create_pool(arq_settings(settings.redis_url))
         queue: JobQueue = ArqQueue(pool, queue_name(settings))
     else:
         pool = None
@@ -78,4 +78,6 @@ async def start_runtime(settings: Settings, *, role: str, services: Services | N
     mode = "Redis at REDIS_URL" if settings.redis_url else "embedded in-memory Redis, jobs in this process"
     sms = "Twilio" if settings.twilio_enabled else "dry-run (no TWILIO_ACCOUNT_SID): SMS are recorded, not sent"
     log.info("%s starting: %s; SMS %s", role, mode, sms)
+    if settings.redis_url and (problem := await persistence_problem(services.redis)):
+        log.warning("%s", problem)
     return Runtime(services=services, queue=queue, pool=pool)

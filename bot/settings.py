@@ -112,6 +112,7 @@ class Settings(BaseSettings):
     jorge_daily_cap: int = Field(default=10, ge=0)
     jorge_namespace: str = Field(default="jorge", pattern=r"^[A-Za-z0-9_.-]+$")  # Redis key prefix
     jorge_kill_switch: bool = False
+    jorge_retention: Duration = timedelta(days=400)  # conversations idle this long are forgotten
 
     @model_validator(mode="after")
     def _credentials_come_in_pairs(self) -> Settings:
@@ -123,6 +124,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 "Twilio is enabled but has no sender: set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER"
             )
+        if self.twilio_account_sid and not self.redis_url:
+            raise ValueError(
+                "Twilio is enabled but REDIS_URL is not: the embedded in-memory store forgets texts and opt-outs "
+                "when the process restarts; set REDIS_URL to a Redis with persistence (README, Production)"
+            )
+        if self.jorge_retention < timedelta(days=1):
+            raise ValueError("JORGE_RETENTION must be at least 1d (conversations are trimmed once they are this old)")
         if self.slack_bot_token and not self.slack_signing_secret:
             raise ValueError("Slack is enabled (SLACK_BOT_TOKEN) but SLACK_SIGNING_SECRET is not set")
         if self.slack_bot_token and not self.jorge_slack_channel:

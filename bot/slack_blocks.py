@@ -99,11 +99,17 @@ def approval_prompt(lead: Lead, escalation: Escalation, history: Sequence[Messag
 def decided_prompt(lead: Lead, escalation: Escalation, history: Sequence[Message]) -> list[Block]:
     """The same prompt once decided: who did what and when, and no buttons."""
     verb = {
-        "approved": "Approved & sent",
-        "edited": "Edited & sent",
+        "approved": "Approved",
+        "edited": "Edited",
         "taken_over": "Taken over",
         "released": "Released to the bot without sending",
     }.get(escalation.state, escalation.state)
+    if escalation.delivery == "sent":
+        verb += " & sent"
+    elif escalation.delivery == "retrying":
+        verb += " (Twilio failed for now: the text is retried until it goes out, once)"
+    elif escalation.delivery:
+        verb += f" ({escalation.delivery})"
     when = escalation.decided_at.strftime("%H:%M UTC") if escalation.decided_at else ""
     blocks = _summary_blocks(lead, escalation, history)
     if escalation.final_text:

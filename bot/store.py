@@ -173,6 +173,26 @@ redis.call('LTRIM', KEYS[1], ARGV[1], -1)
 if redis.call('LLEN', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[2]) end
 return 1
 """
+# Retention: forget a lead idle since before the cutoff, unless it texted meanwhile or a worker holds
+# it. An opted-out lead keeps its phone and opt-out (forever). KEYS: index, waiting, open tasks,
+# approvals, outbox index, profile, lock, then the keys to delete. ARGV: phone, cutoff, opted-out
+# ("1" or ""), the number of task ids, the task ids, then the escalation ids and outbox members
+# (each removed from the approvals and the outbox index).
+_FORGET = """
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) > tonumber(ARGV[2]) or redis.call('EXISTS', KEYS[7]) == 1 then return 0 end
+for i = 8, #KEYS do redis.call('DEL', KEYS[i]) end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+local tasks = tonumber(ARGV[4])
+for i = 5, 4 + tasks do redis.call('ZREM', KEYS[3], ARGV[i]) end
+for i = 5 + tasks, #ARGV do
+  redis.call('ZREM', KEYS[4], ARGV[i])
+  redis.call('ZREM', KEYS[5], ARGV[i])
+end
+if ARGV[3] == '1' then redis.call('HSET', KEYS[6], 'phone', cjson.encode(ARGV[1]), 'opted_out', 'true') end
+return 1
+"""
 _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -209,6 +229,7 @@ class LeadStore:
         self._settle_send = redis.register_script(_SETTLE_SEND)
         self._queue_send = redis.register_script(_QUEUE_SEND)
         self._drop_pending = redis.register_script(_DROP_PENDING)
+        self._forget = redis.register_script(_FORGET)
 
     def lead_key(self, phone: str) -> str:
         return f"{self.prefix}:lead:{{{phone}}}"
@@ -444,6 +465,29 @@ class LeadStore:
     async def messages(self, phone: str) -> list[Message]:
         raw = await self.redis.lrange(self.messages_key(phone), 0, -1)
         return [Message.model_validate_json(item) for item in raw]
+
+    async def forget_idle(self, cutoff: datetime, limit: int = 50) -> int:
+        """Retention: forget up to `limit` leads with no activity since `cutoff` (their messages,
+        events, tasks, appointment requests, held drafts, thread link); an opted-out lead keeps its
+        phone and the opt-out. Returns how many were forgotten."""
+        phones = await self.redis.zrangebyscore(self.index_key, "-inf", cutoff.timestamp(), start=0, num=limit)
+        forgotten = 0
+        for phone in phones:
+            lead = await self.get(phone)
+            own = [key async for key in self.redis.scan_iter(match=f"{self.lead_key(phone)}*", count=500)]
+            task_ids = [str(k) for k in await self.redis.hkeys(f"{self.lead_key(phone)}:tasks")]
+            escalations = [str(e["escalation"]) for e in await self.events(phone) if e.get("escalation")]
+            outbox = [f"{phone} {key.rsplit(':', 1)[1]}" for key in own if ":outbox:" in key]
+            linked = [f"{self.prefix}:task:{t}{done}" for t in task_ids for done in ("", ":done")]
+            linked += [f"{self.prefix}:escalation:{e}" for e in escalations]
+            if lead is not None and lead.slack_thread:
+                linked.append(f"{self.prefix}:thread:{lead.slack_thread}")
+            keys = [self.index_key, self.waiting_key, f"{self.prefix}:tasks:open", f"{self.prefix}:pending-approvals",
+                    self.outbox_key, self.lead_key(phone), f"{self.lead_key(phone)}:lock", *own, *linked]  # fmt: skip
+            opted_out = "1" if lead is not None and lead.opted_out else ""
+            args = [phone, f"{cutoff.timestamp():.3f}", opted_out, str(len(task_ids)), *task_ids, *escalations, *outbox]
+            forgotten += int(await self._forget(keys=keys, args=args))
+        return forgotten
 
     async def phones(self, limit: int = 100) -> list[str]:
         """Leads by most recent activity first."""

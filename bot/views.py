@@ -40,6 +40,8 @@ async def lead_detail(store: LeadStore, phone: str) -> dict[str, Any]:
             "status": statuses.get(message.sid or "", message.status),
             "at": message.at.isoformat(),
         }
+        if message.direction == "in" and message.sid:
+            item["sid"] = message.sid  # Twilio's MessageSid: each text is kept once
         if message.media:
             item["media"] = message.media
         if message.direction == "out":

@@ -18,13 +18,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from arq import Retry
-from arq.connections import RedisSettings
 from arq.cron import cron
 from arq.worker import Function, Worker, func
-from redis.exceptions import ConnectionError as RedisDown
-from redis.exceptions import TimeoutError as RedisTimeout
+from redis.exceptions import RedisError
 
 from bot.jobs import JOB_TIMEOUT, JOBS, MAX_TRIES, SWEEPS, RetryLater, backoff
+from bot.redis import arq_settings
 from bot.runtime import Runtime, queue_name, start_runtime
 from bot.settings import Settings
 
@@ -56,7 +55,7 @@ def _sweep(name: str) -> Callable[[dict[str, Any]], Awaitable[None]]:
     return run
 
 
-def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
+def build_worker(settings: Settings, *, burst: bool = False, signals: bool = True) -> Worker:
     """An arq worker for `settings.redis_url` (it must be set: workers share Redis with `serve`)."""
     assert settings.redis_url, "jorge worker needs REDIS_URL"
 
@@ -75,11 +74,11 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
     return Worker(
         functions=functions(),
         cron_jobs=crons,
-        redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        redis_settings=arq_settings(settings.redis_url),
         queue_name=queue_name(settings),
         on_startup=on_startup,
         on_shutdown=on_shutdown,
-        handle_signals=True,
+        handle_signals=signals,
         burst=burst,
         poll_delay=0.05,
         keep_result=60,
@@ -94,7 +93,7 @@ def run_worker(settings: Settings, *, pause: Callable[[float], None] = time.slee
         try:
             build_worker(settings).run()
             return  # stopped by a signal
-        except (RedisDown, RedisTimeout, ConnectionError, OSError) as error:
+        except (RedisError, OSError) as error:  # a dropped connection surfaces as several kinds (WatchError too)
             failures += 1
             wait = min(2.0 ** min(failures, 5), 30.0)
             log.error("worker lost Redis (%s); starting again in %.0f s", type(error).__name__, wait)

@@ -1,27 +1,31 @@
 """Slack: slack-bolt's AsyncApp, mounted at POST /slack/events (events, interactivity and the
-slash command share that URL). Before bolt sees a request, `slack_router` bounds its size, checks
-the signing secret and the timestamp (older than 5 minutes is refused) and that it is a Slack
-request this app handles; anything else gets a 4xx and changes nothing.
+slash command share that URL). Before bolt sees a request, `slack_router` checks the signing
+secret and the timestamp (older than 5 minutes is refused) and that it is a Slack request this app
+handles; anything else gets a 4xx and changes nothing.
 
 Listeners only translate: a payload becomes a call on the Desk, and its answer becomes an
-ephemeral message, a modal or a modal error. Each acknowledges first (Slack's 3-second rule); a
-/jorge command only reads and writes Redis (a text it sends goes through the outbox), so its
-answer is the acknowledgement.
+ephemeral message, a modal or a modal error. Each acknowledges within Slack's 3 seconds: buttons
+first; a /jorge command's answer is its acknowledgement when it is ready in time (it only reads and
+writes Redis and posts to Slack; a text it sends goes through the outbox), else the command is
+acknowledged with "Working on it" and its answer follows through the command's response_url.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
+import hashlib
+import hmac
 import logging
-from typing import Any
+import time
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
-from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import EditRejected
@@ -30,6 +34,7 @@ from bot.slack_blocks import EDIT_BLOCK, EDIT_CALLBACK, EDIT_INPUT, TASK_DONE, e
 from bot.store import LeadStore
 
 log = logging.getLogger("jorge.slack")
+ACK_WITHIN = 2.0  # seconds a /jorge answer may take to be the acknowledgement itself (Slack allows 3)
 
 
 def slack_app(desk: Desk, client: AsyncWebClient, signing_secret: str, store: LeadStore) -> AsyncApp:
@@ -93,18 +98,17 @@ def slack_app(desk: Desk, client: AsyncWebClient, signing_secret: str, store: Le
     async def edit(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         try:
-            await desk.can_edit(body["user"]["id"], action["value"])
-            escalation = await desk.conversation.escalation(action["value"])
+            escalation = await desk.editable(body["user"]["id"], action["value"])
         except Refused as refused:
             await tell(body, str(refused))
             return
-        await client.views_open(trigger_id=body["trigger_id"], view=edit_modal(escalation))
+        await client.views_open(trigger_id=body.get("trigger_id", ""), view=edit_modal(escalation))
 
     @app.view(EDIT_CALLBACK)
     async def edited(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        text = view["state"]["values"][EDIT_BLOCK][EDIT_INPUT]["value"] or ""
+        field = ((view.get("state") or {}).get("values", {}).get(EDIT_BLOCK) or {}).get(EDIT_INPUT) or {}
         try:
-            await desk.edit(body["user"]["id"], view["private_metadata"], text)
+            await desk.edit(body["user"]["id"], view.get("private_metadata", ""), field.get("value") or "")
         except Refused as refused:
             await ack(response_action="errors", errors={EDIT_BLOCK: str(refused)})
             return
@@ -114,8 +118,14 @@ def slack_app(desk: Desk, client: AsyncWebClient, signing_secret: str, store: Le
         await ack()
 
     @app.command("/jorge")
-    async def jorge(ack: Any, command: dict[str, Any]) -> None:
-        await ack(text=await desk.command(command["user_id"], command.get("text", "")), response_type="ephemeral")
+    async def jorge(ack: Any, respond: Any, command: dict[str, Any]) -> None:
+        work = asyncio.ensure_future(desk.command(command["user_id"], command.get("text", "")))
+        done, _ = await asyncio.wait({work}, timeout=ACK_WITHIN)
+        if done:
+            await ack(text=work.result(), response_type="ephemeral")
+            return
+        await ack(text="Working on it…", response_type="ephemeral")
+        await respond(text=await work, response_type="ephemeral")
 
     @app.event("message")
     async def thread_message(event: dict[str, Any], say: Any) -> None:
@@ -128,55 +138,117 @@ def slack_app(desk: Desk, client: AsyncWebClient, signing_secret: str, store: Le
     return app
 
 
-MAX_SLACK_BODY = 256 * 1024  # Slack's own payloads (a view submission with its blocks) stay far below
-_KINDS = frozenset(
-    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action", "block_suggestion"}
-)
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class _User(_Shape):
+    id: str
+
+
+class _Action(_Shape):
+    action_id: str
+    value: str
+
+
+class _State(_Shape):
+    values: dict[str, dict[str, dict[str, Any]]]
+
+
+class _View(_Shape):
+    callback_id: str = ""
+    private_metadata: str = ""
+    state: _State | None = None
+
+
+class _Interaction(_Shape):
+    """An interactivity payload with what bolt's middleware and our listeners read."""
+
+    type: Literal["block_actions", "view_submission", "view_closed", "shortcut", "message_action", "block_suggestion"]
+    user: _User
+    actions: list[_Action] | None = None
+    view: _View | None = None
+    channel: dict[str, Any] | None = None
+    container: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> _Interaction:
+        if self.type == "block_actions" and not self.actions:
+            raise ValueError("block_actions without actions")
+        if self.type in ("view_submission", "view_closed") and self.view is None:
+            raise ValueError(f"{self.type} without a view")
+        return self
+
+
+class _Inner(_Shape):
+    type: str
+
+
+class _Event(_Shape):
+    type: str
+    event: _Inner | None = None
+    challenge: str | None = None
+    event_id: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> _Event:
+        if self.type == "event_callback" and self.event is None:
+            raise ValueError("event_callback without an event")
+        if self.type == "url_verification" and self.challenge is None:
+            raise ValueError("url_verification without a challenge")
+        return self
+
+
+class _Command(_Shape):
+    command: str = Field(min_length=1)
+    user_id: str = Field(min_length=1)
+    text: str = ""
 
 
 def readable(body: bytes, content_type: str) -> bool:
-    """A signed body bolt can route: an events JSON object with a type, a slash command form, or an
-    interactivity form whose payload is a JSON object of a known type with a user."""
+    """A signed body with the shape bolt and the listeners read: an events JSON object, a slash
+    command form, or an interactivity form whose payload is a known kind with a user (and its
+    actions or view). Anything else gets a 400 before bolt sees it."""
     try:
         text = body.decode("utf-8")
         if content_type.startswith("application/json"):
-            event = json.loads(text)
-            return isinstance(event, dict) and isinstance(event.get("type"), str)
+            _Event.model_validate_json(text)
+            return True
         form = dict(parse_qsl(text, keep_blank_values=True))
-        if "payload" not in form:
-            return bool(form.get("command")) and bool(form.get("user_id"))
-        payload = json.loads(form["payload"])
-    except (UnicodeDecodeError, json.JSONDecodeError, ValueError):
+        if "payload" in form:
+            _Interaction.model_validate_json(form["payload"])
+        else:
+            _Command.model_validate(form)
+    except (UnicodeDecodeError, ValidationError, ValueError):
         return False
-    return (
-        isinstance(payload, dict) and payload.get("type") in _KINDS and isinstance(payload.get("user"), dict)
-    )
+    return True
+
+
+def signed(secret: bytes, body: bytes, timestamp: str, signature: str, now: float | None = None) -> bool:
+    """Slack's v0 signature over the raw bytes (slack_sdk's verifier decodes the body first, which
+    a non-UTF-8 body turns into an exception), and a timestamp within 5 minutes."""
+    if not timestamp.isdigit() or abs((time.time() if now is None else now) - int(timestamp)) > 300:
+        return False
+    expected = "v0=" + hmac.new(secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogateescape"))
 
 
 def slack_router(app: AsyncApp, signing_secret: str) -> APIRouter:
-    """POST /slack/events: size, then signature, then shape, each refused with a 4xx before bolt
-    sees the request; bolt checks the signature again and routes it."""
+    """POST /slack/events: signature, then shape, each refused with a 4xx before bolt sees the
+    request (the app's BodyLimit has bounded its size); bolt checks the signature again and routes it."""
     handler = AsyncSlackRequestHandler(app)
-    verifier = SignatureVerifier(signing_secret)
+    secret = signing_secret.encode()
     router = APIRouter()
 
     @router.post("/slack/events")
     async def events(request: Request) -> Response:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_SLACK_BODY:
-            return JSONResponse({"error": "request too large"}, status_code=413)
-        body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_SLACK_BODY:
-                return JSONResponse({"error": "request too large"}, status_code=413)
+        body = await request.body()
         timestamp = request.headers.get("x-slack-request-timestamp", "")
         signature = request.headers.get("x-slack-signature", "")
-        if not (timestamp.isdigit() and verifier.is_valid(body=body, timestamp=timestamp, signature=signature)):
+        if not signed(secret, body, timestamp, signature):
             return JSONResponse({"error": "invalid or stale Slack signature"}, status_code=401)
         if not readable(body, request.headers.get("content-type", "")):
             return JSONResponse({"error": "not a Slack request this app handles"}, status_code=400)
-        request._body = body  # bolt reads the body again: from here, not the consumed stream
         response: Response = await handler.handle(request)
         return response
 

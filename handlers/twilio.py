@@ -76,12 +76,12 @@ def status_from_form(form: Mapping[str, str]) -> DeliveryStatus:
 
 
 async def _read_body(receive: Receive) -> bytes | None:
-    """The request body, or None when it is larger than any Twilio webhook (or the caller left)."""
+    """The request body (empty if the caller left), or None when it is larger than any Twilio webhook."""
     chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return None
+            return b""
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_FORM_BYTES:
@@ -169,7 +169,7 @@ class TwilioWebhooks:
         """The request's typed event; else None, the refusal sent."""
         body = await _read_body(receive)
         if body is None:
-            await _refuse(send, 400, "unreadable", f"expected a Twilio request of at most {MAX_FORM_BYTES} bytes")
+            await _refuse(send, 413, "too_large", f"expected a Twilio request of at most {MAX_FORM_BYTES} bytes")
             return None
         content_type, signature = "", None
         for name, value in scope["headers"]:

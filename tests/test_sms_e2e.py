@@ -89,7 +89,7 @@ def test_a_body_that_is_not_a_form_is_refused(product: Product) -> None:
     response = httpx.post(url, content=b"\xff\xfe{}", headers={"Content-Type": "text/plain"})
     assert response.status_code == 400
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    assert httpx.post(url, content=b"Body=" + b"x" * 70_000, headers=form).status_code == 400  # over 64 KB
+    assert httpx.post(url, content=b"Body=" + b"x" * 70_000, headers=form).status_code == 413  # over 64 KB
     assert httpx.post(url, content=b"From=%2B1&Body=\xe9t\xe9", headers=form).status_code == 400  # not UTF-8
     assert httpx.get(url).status_code == 405
 
@@ -244,6 +244,29 @@ def test_redis_restarted_between_webhook_and_job_loses_no_inbound(twilio: FakeTw
         assert "Ontario" in sms.body
         assert product.lead_json(lead)["messages"][0]["body"] == "Any condos in Ontario under 500k?"
         assert len(product.wait_for_sms(later, seconds=20)) == 1
+    finally:
+        product.stop()
+        server.terminate()
+        server.wait(10)
+
+
+def test_a_worker_outlives_a_redis_restart_and_answers_after_it(twilio: FakeTwilio, tmp_path: Path) -> None:
+    port = free_port()
+    durable = ("--appendonly", "yes", "--appendfsync", "always")
+    server = start_redis(port, str(tmp_path), *durable)
+    product = Product(f"redis://127.0.0.1:{port}/0", tmp_path, twilio).start_web()
+    worker = product.start_worker()
+    try:
+        before, after = phone(), phone()
+        assert product.post_sms(before, "Any condos in Ontario under 500k?").status_code == 200
+        product.wait_for_sms(before)
+        server.kill()  # Redis crashes under a running worker
+        server.wait(10)
+        server = start_redis(port, str(tmp_path), *durable)
+        assert product.post_sms(after, "Still looking in Fontana").status_code == 200
+        assert "Fontana" in product.wait_for_sms(after, seconds=40)[0].body
+        assert worker.popen.poll() is None  # it did not exit: it reconnected
+        assert len(twilio.to(before)) == 1
     finally:
         product.stop()
         server.terminate()

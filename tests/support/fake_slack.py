@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ class FakeSlack:
     port: int = 0
     calls: list[Call] = field(default_factory=list)
     _ts: count[int] = field(default_factory=lambda: count(1))
+    _held: dict[str, threading.Event] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -37,8 +39,28 @@ class FakeSlack:
         with self._lock:
             return [call.args for call in self.calls if call.method == method]
 
+    @property
+    def response_url(self) -> str:
+        """Where a slash command's delayed answers go (recorded as method "response_url")."""
+        return f"http://127.0.0.1:{self.port}/respond/1"
+
+    def hold(self, method: str) -> threading.Event:
+        """Calls to `method` wait (unanswered) until the returned event is set."""
+        gate = threading.Event()
+        with self._lock:
+            self._held[method] = gate
+        return gate
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        with self._lock:
+            self.calls.append(Call("response_url", await request.json()))
+        return web.Response(text="ok")
+
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        gate = self._held.get(method)
+        if gate is not None:
+            await asyncio.get_running_loop().run_in_executor(None, gate.wait)
         if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         if request.content_type == "application/json":
@@ -64,6 +86,7 @@ class FakeSlack:
     def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/respond/{id}", self._respond)
         self._server = ThreadedServer(app)
         self.port = self._server.start()
         return self

@@ -1,7 +1,8 @@
 """A fake Twilio REST API on 127.0.0.1 that speaks the real wire format and records requests.
 
 It runs in its own thread (its own event loop), so it serves the app's worker processes while a
-test waits. `fail(to, status, code, times)` makes the next `times` sends to `to` fail;
+test waits. `hold(to)` keeps the next send to `to` waiting until the test lets it go;
+`fail(to, status, code, times)` makes the next `times` sends to `to` fail;
 `accept_then(to, status, delay)` accepts the next send (the message exists and "goes out") but
 answers `status` after `delay` seconds, as a Twilio that accepted after the client gave up would.
 GET Messages.json lists what was sent, newest first, filtered by To, as Twilio's list does.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import random
 import threading
 import uuid
 from collections import defaultdict, deque
@@ -44,6 +46,9 @@ class FakeTwilio:
     attempts: list[dict[str, str]] = field(default_factory=list)
     _failures: dict[str, deque[tuple[int, int]]] = field(default_factory=lambda: defaultdict(deque))
     _late: dict[str, deque[tuple[int, float]]] = field(default_factory=lambda: defaultdict(deque))
+    _held: dict[str, deque[tuple[threading.Event, str]]] = field(default_factory=lambda: defaultdict(deque))
+    _chaos: tuple[float, float, float] | None = None  # fail rate, hang rate, hang seconds
+    _random: random.Random = field(default_factory=lambda: random.Random(12))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -57,6 +62,29 @@ class FakeTwilio:
     def accept_then(self, to: str, status: int = 500, delay: float = 0.0, times: int = 1) -> None:
         with self._lock:
             self._late[to].extend([(status, delay)] * times)
+
+    def hold(self, to: str, containing: str = "") -> threading.Event:
+        """The next send to `to` (whose body contains `containing`) waits, unanswered, until the
+        returned event is set, then is accepted."""
+        gate = threading.Event()
+        with self._lock:
+            self._held[to].append((gate, containing))
+        return gate
+
+    def chaos(self, fail: float = 0.0, hang: float = 0.0, hang_seconds: float = 10.0, seed: int = 12) -> None:
+        """From now on, a `fail` share of sends get a 500 (nothing sent) and a `hang` share are
+        accepted but answered only after `hang_seconds`; chaos() with no arguments ends it."""
+        with self._lock:
+            self._chaos = (fail, hang, hang_seconds) if fail or hang else None
+            self._random = random.Random(seed)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.sent.clear()
+            self.attempts.clear()
+            self._failures.clear()
+            self._late.clear()
+            self._held.clear()
 
     def to(self, phone: str) -> list[Sms]:
         with self._lock:
@@ -79,8 +107,19 @@ class FakeTwilio:
             for sms in found[:size]
         ]  # fmt: skip
         uri = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
-        return web.json_response({"messages": page, "page": 0, "page_size": size, "start": 0, "end": len(page) - 1,
-                                  "uri": uri, "first_page_uri": uri, "next_page_uri": None, "previous_page_uri": None})
+        return web.json_response(
+            {
+                "messages": page,
+                "page": 0,
+                "page_size": size,
+                "start": 0,
+                "end": len(page) - 1,
+                "uri": uri,
+                "first_page_uri": uri,
+                "next_page_uri": None,
+                "previous_page_uri": None,
+            }
+        )
 
     async def _messages(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
@@ -91,6 +130,17 @@ class FakeTwilio:
             self.attempts.append(form)
             failure = self._failures[to].popleft() if self._failures[to] else None
             late = self._late[to].popleft() if self._late[to] and failure is None else None
+            gate = None
+            if failure is None and self._held[to] and self._held[to][0][1] in form.get("Body", ""):
+                gate = self._held[to].popleft()[0]
+            if self._chaos is not None and failure is None and late is None:
+                draw, (fail, hang, hang_seconds) = self._random.random(), self._chaos
+                if draw < fail:
+                    failure = (500, 20500)
+                elif draw < fail + hang:
+                    late = (201, hang_seconds)
+        if gate is not None:
+            await asyncio.get_running_loop().run_in_executor(None, gate.wait)
         if failure is not None:
             status, code = failure
             body = {"code": code, "message": f"fake failure {code}", "more_info": "", "status": status}
@@ -108,6 +158,9 @@ class FakeTwilio:
         if late is not None:  # accepted, but the answer is an error (or comes after the client gave up)
             status, delay = late
             await asyncio.sleep(delay)
+            if status == 201:
+                return web.json_response({"sid": sms.sid, "status": "queued", "to": to, "body": sms.body,
+                                          "account_sid": ACCOUNT_SID}, status=201)  # fmt: skip
             body = {"code": 20500, "message": "fake error after accepting", "more_info": "", "status": status}
             return web.json_response(body, status=status)
         return web.json_response(
