@@ -42,7 +42,8 @@ def apply_decision(lead: Lead, decision: Decision, *, replied: bool) -> Lead:
             update["asked"] = [*lead.asked, decision.question]
         if replied or decision.escalate:
             update["last_question"] = decision.question
-            update["answered"] = [*lead.answered, *(t for t in decision.topics if t not in lead.answered)]
+            taken = [f"step:{step}" for step in decision.steps]
+            update["answered"] = [*lead.answered, *(t for t in [*decision.topics, *taken] if t not in lead.answered)]
             update["last_topics"] = [t.removesuffix(":more") for t in decision.topics]
             update["open_question"] = decision.unanswered or lead.open_question
         if decision.appointment is not None:

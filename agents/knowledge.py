@@ -52,6 +52,9 @@ class Examples(BaseModel):
         return [*self.en, *self.es]
 
 
+_NEGATED = re.compile(r"\b(?:dont|don't|do not|no|stop|never|ya no|nunca)\b[\w\s']{0,12}$")
+
+
 def _compiled_patterns(value: Examples) -> Examples:
     for pattern in value.all():
         try:
@@ -102,6 +105,9 @@ class Step(BaseModel):
     task: str | None = None  # for kind = "task": what the owner is asked to do
     done: PerLanguage | None = None  # for kind = "task": the reply once accepted
     personas: list[Persona] = Field(default_factory=list)  # offered when nothing else is left to ask
+    patterns: Examples = Field(default_factory=Examples)  # the lead asking for it outright ("connect me w a lender")
+
+    _patterns_compile = field_validator("patterns")(_compiled_patterns)
 
 
 class Act(BaseModel):
@@ -121,6 +127,7 @@ class Knowledge:
     acts: dict[str, Act]
     _answers: dict[tuple[str, Language, str], Any] = field(default_factory=dict, repr=False)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _step_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for topic in self.topics.values():
@@ -137,6 +144,9 @@ class Knowledge:
         for kind in kinds:
             if kind.patterns.all():  # one pattern a kind: a search per kind, not per pattern
                 self._patterns[kind.id] = re.compile("|".join(f"(?:{p})" for p in kind.patterns.all()))
+        for step in self.steps.values():
+            if step.patterns.all():
+                self._step_patterns[step.id] = re.compile("|".join(f"(?:{p})" for p in step.patterns.all()))
 
     def answer(self, topic_id: str, language: Language, context: Mapping[str, Any], part: str = "answer") -> str:
         """The topic's answer (or, `part="more"`, its details) in `language`, filled with `context`
@@ -150,6 +160,14 @@ class Knowledge:
         """Ids of the topics and acts whose patterns match `text` (folded: lowercase, no accents)."""
         folded = fold(text)
         return [kind for kind, pattern in self._patterns.items() if pattern.search(folded)]
+
+    def step_requests(self, text: str) -> list[str]:
+        """Ids of the steps the lead asks for outright in `text` ("send me the lender's info")."""
+        folded = fold(text)
+        return [
+            step for step, pattern in self._step_patterns.items()
+            if (found := pattern.search(folded)) and not _NEGATED.search(folded[: found.start()])
+        ]  # fmt: skip
 
     def labelled_examples(self) -> Iterable[tuple[str, str]]:
         """(text, topic or act id) for training the classifier."""

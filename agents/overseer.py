@@ -134,6 +134,7 @@ class Overseer:
             acts=list(reading.acts),
             appointment=plan.appointment,
             tasks=plan.tasks,
+            steps=plan.steps,
             unanswered=plan.unanswered,
             preference=plan.preference,
         )

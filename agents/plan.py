@@ -59,6 +59,22 @@ def _budget(text: str, found: Facts) -> Facts:
     return Facts(price=price)
 
 
+_BARE = re.compile(
+    r"(?:(?:like|maybe|around|about|prob|probably|idk|tipo|como|unos)\s+)*(\$?\d[\d,.]*\s*(?:k|m|mil)?|[1-9]\+?)"
+)
+
+
+def _bare_number(text: str, found: Facts) -> Facts:
+    """A number alone, whatever the bot asked: "like 850" is a budget, "3+" the bedrooms."""
+    match = _BARE.fullmatch(fold(text).strip(" ?!.,"))
+    if match is None or found.known():
+        return Facts()
+    number = match.group(1)
+    if re.fullmatch(r"[1-9]\+?", number):
+        return Facts(bedrooms=int(number[0]))
+    return Facts(price=extract_price(f"up to {number}"))
+
+
 def _words(field: str, limit: int = 8) -> Callable[[str, Facts], Facts]:
     """A short free answer kept as said ("june", "needs a new roof", "job in Texas")."""
 
@@ -109,6 +125,7 @@ class Plan:
     asked: str | None = None  # what this reply asks, remembered so it is never asked twice
     topics: list[str] = field(default_factory=list)
     tasks: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)  # next steps taken: a yes to the offer, or asked outright
     facts: Facts = field(default_factory=Facts)  # learned from a yes or a no to the bot's question
     appointment: Appointment | None = None  # to record: new, changed or cancelled
     unanswered: str | None = None  # the question passed to a person
@@ -157,6 +174,7 @@ class Planner:
                 draft.persona, draft.opening = role, act
                 break
         self._answer_own_question(s, plan, acts)
+        self._requested(s, plan)
         self._appointment(s, plan, acts)
         self._answers(s, plan, reading.topics)
         if "unanswered" in acts:
@@ -200,7 +218,9 @@ class Planner:
                     return
         if last in _SLOT_ANSWERS:
             plan.facts = _SLOT_ANSWERS[last](s.text, s.found)
-            plan.draft.news = bool(plan.facts.known())
+        elif plan.draft.persona in _MEETING:
+            plan.facts = _bare_number(s.text, s.found)
+        plan.draft.news = bool(plan.facts.known())
         if not last or not (yes or no):
             return
         if last == "preapproved":
@@ -216,11 +236,26 @@ class Planner:
             return
         if no:
             plan.draft.opening = plan.draft.opening or "deny"
-        elif step.kind == "task" and step.task:
-            plan.tasks.append(step.task)
-            plan.draft.done = self.step_text(step, s.language, "done", s.context)
-        elif step.kind != "task" and s.reading.appointment_kind is None:
+        elif step.kind == "task":
+            self._take(s, plan, step)
+        elif s.reading.appointment_kind is None:
             plan.appointment = Appointment(kind=step.kind, text="")
+
+    def _take(self, s: Situation, plan: Plan, step: Step) -> None:
+        """A step the lead took: its task for a person (once per lead) and the words that say so."""
+        if step.id in plan.steps:
+            return
+        if step.task and f"step:{step.id}" not in s.lead.answered:
+            plan.tasks.append(step.task)
+        plan.steps.append(step.id)
+        plan.draft.done = self.step_text(step, s.language, "done", s.context)
+
+    def _requested(self, s: Situation, plan: Plan) -> None:
+        """Steps asked for outright ("connect me w a lender", "mandame casas en ontario hasta 750")."""
+        for step_id in s.reading.steps:
+            step = self.knowledge.steps[step_id]
+            if step.kind == "task":
+                self._take(s, plan, step)
 
     def _appointment(self, s: Situation, plan: Plan, acts: set[str]) -> None:
         """A request to meet, or a change to the one being arranged."""
@@ -246,7 +281,8 @@ class Planner:
         if kind is None and open_ is not None and details and changing:
             kind = open_.kind
         meeting_time = when.time is not None or (when.day is not None and last != "timeline")
-        if kind is None and meeting_time and not reading.topics and len(s.text.split()) <= 8 and _NOTED not in acts:
+        short = len(s.text.split()) <= (12 if when.day and when.time else 8)
+        if kind is None and meeting_time and not reading.topics and short and _NOTED not in acts:
             kind = _MEETING.get(plan.draft.persona, "call")  # "saturday at 11?": a day and time alone ask to meet
         if kind is None:
             return
@@ -325,13 +361,19 @@ class Planner:
             return
         if draft.unknown or draft.opening == "sorry_person":
             return  # a person is answering: no script question over the top of it
-        asked = set(s.lead.asked)
+        asked = set(s.lead.asked) | {f"step:{step}" for step in plan.steps}
+        asked |= {taken for taken in s.lead.answered if taken.startswith("step:")}
         wanted = [self.knowledge.topics[t.removesuffix(":more")].next for t in plan.topics]
         for step_id in wanted:
             if step_id and f"step:{step_id}" not in asked and not plan.draft.done:
                 self._offer(s, plan, self.knowledge.steps[step_id])
                 return
         current = s.current.model_copy(update={"facts": s.current.facts.merged(plan.facts)})
+        lender = self.knowledge.steps.get("lender_intro")
+        unapproved = current.facts.preapproved is False and draft.persona is Persona.BUYER
+        if unapproved and lender and "step:lender_intro" not in asked:
+            self._offer(s, plan, lender)  # "not yet" to pre-approval: the intro is the next thing
+            return
         offered_lender = "step:lender_intro" in asked or any(step == "lender_intro" for step in wanted)
         skip = {"preapproved"} if offered_lender else set()
         key = next_question(current, SCRIPTS[draft.persona], skip)

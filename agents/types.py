@@ -190,6 +190,7 @@ class Decision(BaseModel):
     acts: list[str] = Field(default_factory=list)  # kinds of message heard (thanks, yes, correction ...)
     appointment: Appointment | None = None  # a request to record (new, or more details of the open one)
     tasks: list[str] = Field(default_factory=list)  # what the reply says a person will do
+    steps: list[str] = Field(default_factory=list)  # next steps the lead took this turn (a lender intro ...)
     unanswered: str | None = None  # the lead's question this reply could not answer
     preference: str | None = None  # a contact preference the lead gave, for the team
 

@@ -25,6 +25,7 @@ MARGIN = 0.02  # over the best guess of another kind
 # ... or, less alike, clearly ahead of every other kind (a long question dilutes the likeness).
 TOPIC_FLOOR = 0.17
 TOPIC_LEAD = 1.3
+MEETING_SCORE = 0.18  # an appointment kind's likeness enough when the sentence names a day and a time
 SHORT = 6  # words: a longer sentence is not a bare "thanks" or "yes", whatever the model says
 MOST_TOPICS = 3  # answers that fit one text (each cut to its first sentence when needed)
 WINDOW = 10  # words: a longer sentence with no topic is also read this many words at a time
@@ -77,6 +78,7 @@ class Reading:
     unplaced: list[str] = field(default_factory=list)  # questions no topic or act explains
     when: When = field(default_factory=When)
     names_home: bool = False  # the text says which home (address, street, cross streets, link)
+    steps: list[str] = field(default_factory=list)  # next steps asked for outright (knowledge/steps.toml)
 
     @property
     def appointment_kind(self) -> str | None:
@@ -122,7 +124,7 @@ class Understanding:
             acts += [a for a in found_acts if a not in acts]
             if asking:
                 questions.append(sentence)
-                if not found_topics and not found_acts:
+                if not found_topics and not found_acts and not self.knowledge.step_requests(sentence):
                     unplaced.append(sentence)
         if unplaced and stated and any(REFERS_BACK.search(fold(q)) for q in unplaced):
             # "I want to do a 1031. Can Jorge help with that?": the question is about what came before.
@@ -136,7 +138,24 @@ class Understanding:
             by_sentence = {hit for sentence in sentences(text)[:8] for hit in self.knowledge.pattern_hits(sentence)}
             topics = [t for t in whole_topics if t not in by_sentence and t not in topics] + topics
         names_home = _HOME.search(fold(text)) is not None
-        return Reading(topics[:MOST_TOPICS], acts, questions, unplaced, find_when(text), names_home)
+        if not any(act in APPOINTMENT_ACTS for act in acts) and (meeting := self._meeting_at(text)):
+            acts += meeting  # "can we talk to jorge tonight at 7?" asks for a call, not whether this is Jorge
+            topics = [t for t in topics if t != "is_this_jorge" or t in self.knowledge.pattern_hits(text)]
+        steps = self.knowledge.step_requests(text)
+        return Reading(topics[:MOST_TOPICS], acts, questions, unplaced, find_when(text), names_home, steps)
+
+    def _meeting_at(self, text: str) -> list[str]:
+        """A sentence with a day and a time that leans toward a kind of meeting ("can we see the model
+        homes on sunday at 1?", "ok lets set up a call with jorge tomorrow at noon") asks for it: the
+        time says more than the model's likeness alone."""
+        for sentence in sentences(text)[:8]:
+            when = find_when(sentence)
+            if not (when.day and when.time):
+                continue
+            ranked = [g for g in self.model.guesses(sentence, top=12) if g.label in self.knowledge.acts]
+            if ranked and ranked[0].label in APPOINTMENT_ACTS and ranked[0].score >= MEETING_SCORE:
+                return [ranked[0].label]
+        return []
 
     def _said(self, topic: str) -> bool:
         return self.knowledge.topics[topic].statement

@@ -171,3 +171,42 @@ async def test_a_follow_up_gets_the_details_not_the_same_answer(store: LeadStore
     assert "Mello-Roos" in _reply(first)
     assert "25-40 years" in _reply(second) and "task" not in second.events
     assert "task" in third.events  # the details were given once: now a person answers
+
+
+async def test_a_step_asked_for_outright_is_taken_once(conversation: Conversation, store: LeadStore) -> None:
+    first, again = await _say(conversation, "ok cool, connect me w a lender", "pls send me the lender info")
+    assert "connect you with a lender" in _reply(first) and first.decision.steps == ["lender_intro"]
+    assert [t.text for t in await store.tasks(PHONE)] == ["Introduce the lead to a lender we trust"]  # not twice
+    assert "lender" not in (again.decision.question or "")
+
+
+async def test_a_step_turned_down_is_not_taken(conversation: Conversation, store: LeadStore) -> None:
+    (turn,) = await _say(conversation, "please don't send me listings yet, just looking at prices in Upland")
+    assert "listings" not in turn.decision.steps and await store.tasks(PHONE) == []
+
+
+async def test_not_yet_to_pre_approval_offers_the_lender_intro(conversation: Conversation) -> None:
+    first, second = await _say(conversation, "looking to buy in fontana, 3 bed around 575k", "not yet")
+    assert first.decision.question == "preapproved"
+    assert second.decision.question == "step:lender_intro" and "lender" in _reply(second)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value", "questions"),
+    [("like 850", "price", 850_000, ("price", "budget")), ("3+", "bedrooms", 3, ("bedrooms",))],
+)
+async def test_a_number_alone_fills_the_slot_it_fits(
+    conversation: Conversation, text: str, field: str, value: int, questions: tuple[str, ...]
+) -> None:
+    _, turn = await _say(conversation, "how much are closing costs when buying in chino hills", text)
+    assert getattr(turn.lead.facts, field) == value
+    assert turn.decision.question not in questions  # not asked for what was just said
+
+
+async def test_a_meeting_at_a_day_and_time_is_recorded_though_it_names_jorge(
+    conversation: Conversation, store: LeadStore
+) -> None:
+    (turn,) = await _say(conversation, "ok lets set up a call with jorge tomorrow at noon")
+    assert "appointment" in turn.events
+    (appointment,) = await store.appointments(PHONE)
+    assert appointment.kind == "call" and appointment.day == "tomorrow" and appointment.time == "noon"

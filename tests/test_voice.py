@@ -9,6 +9,7 @@ from agents.overseer import Overseer
 from agents.quality import check_reply
 from agents.sms import MAX_REPLY, fit, is_gsm7, to_gsm7
 from agents.types import Facts, Lead, Persona
+from agents.voice import keep
 from bot.config import load_config
 from bot.wiring import build_overseer
 
@@ -131,3 +132,9 @@ def test_the_teams_own_contact_details_pass_the_gate() -> None:
     allowed = config.contacts()
     assert check_reply("Call Maria at (909) 555-0199 or maria@jorgeteam.example", allowed_contacts=allowed) == []
     assert check_reply("Call the seller at (909) 555-0142", allowed_contacts=allowed)
+
+
+def test_only_the_answers_a_reply_still_holds_count_as_answered() -> None:
+    answers = ["Buyers' closing costs often run 2-5% of the price.", "HOA dues vary by community: often $100-$300."]
+    spoken = "A home in Ontario, got it. Buyers' closing costs often run 2-5% of the price. When are you moving?"
+    assert keep(answers, spoken) == [True, False]
