@@ -80,6 +80,10 @@ class Overseer:
             earlier_text=earlier_text,
         )  # fmt: skip
         plan = self._planner.plan(situation)
+        for topic in plan.topics:  # a follow-up's details escalate as their topic does
+            reason = self.knowledge.topics[topic.removesuffix(":more")].escalate
+            if reason is not None and reason not in reasons:
+                reasons.append(reason)
         if Reason.UNHAPPY_CLIENT in reasons and plan.draft.opening in (None, "ack"):
             plan.draft.opening = "apology"
         persona = plan.draft.persona

@@ -344,6 +344,13 @@ class Planner:
                 self._answers(s, plan, fresh)
                 plan.draft.opening = "sorry"
                 return
+        if not plan.draft.answers:  # "you didn't really answer me": what the last answer left out, if anything
+            left = [t for t in s.lead.last_topics if t in self.knowledge.topics and self.knowledge.has_more(t)
+                    and more(t) not in s.lead.answered]  # fmt: skip
+            if left:
+                self._details(s, plan, left[0])
+                plan.draft.opening = "sorry"
+                return
         question = s.lead.open_question or (earlier.questions[0] if earlier and earlier.questions else s.earlier_text)
         plan.draft.opening = "sorry_person"
         plan.unanswered = question

@@ -26,6 +26,7 @@ MARGIN = 0.02  # over the best guess of another kind
 TOPIC_FLOOR = 0.17
 TOPIC_LEAD = 1.3
 MEETING_SCORE = 0.18  # an appointment kind's likeness enough when the sentence names a day and a time
+BARE_QUESTION = 3  # words: "son buenas?", "necesito llevarla?" ask about what the sentence before named
 SHORT = 6  # words: a longer sentence is not a bare "thanks" or "yes", whatever the model says
 MOST_TOPICS = 3  # answers that fit one text (each cut to its first sentence when needed)
 WINDOW = 10  # words: a longer sentence with no topic is also read this many words at a time
@@ -47,8 +48,8 @@ _QUESTION_INSIDE = re.compile(
 _REQUEST = re.compile(
     r"\b(?:tell me|let me know|explain|info|information|wondering|curious|want(?:ed)? to know|need to know|any idea|"
     r"send (?:me|us)|show (?:me|us)|m[aá]nd(?:a|e|en)(?:me|nos)|ens[eé][nñ]e(?:me|nos)|"
-    r"help (?:me|us) (?:with|understand)|quiero saber|queremos saber|me (?:puede|podria) (?:decir|explicar)|"
-    r"informacion|expliqueme|digame|dudas?)\b"
+    r"help (?:me|us) (?:with|understand)|wants? to know|(?:quiero|queremos|quiere|quieren|quisiera) saber|"
+    r"me (?:puede|podria) (?:decir|explicar)|informacion|expliqueme|digame|dudas?)\b"
 )
 # A question pointing back at what the text (or the last answer) said: "can Jorge help with that?",
 # "does it ever go away?", "y sube cada año?".
@@ -126,7 +127,8 @@ class Understanding:
                 questions.append(sentence)
                 if not found_topics and not found_acts and not self.knowledge.step_requests(sentence):
                     unplaced.append(sentence)
-        if unplaced and stated and any(REFERS_BACK.search(fold(q)) for q in unplaced):
+        points_back = any(REFERS_BACK.search(fold(q)) or len(q.split()) <= BARE_QUESTION for q in unplaced)
+        if unplaced and stated and points_back:
             # "I want to do a 1031. Can Jorge help with that?": the question is about what came before.
             topics += [t for t in stated if t not in topics]
             unplaced = []
@@ -192,7 +194,7 @@ class Understanding:
         acts = [h for h in hits if h in self.knowledge.acts]
         if patterns_only:
             return topics, acts
-        if acts and len(sentence.split()) <= SHORT:
+        if acts and len(sentence.split()) <= SHORT and not is_question(sentence):
             return topics, acts  # "Hi there!", "yes please": nothing more to read in it
         guesses = self.model.guesses(sentence, top=12)
         if len(topics) > 1:  # several patterns: keep the kinds the model also finds close
