@@ -17,17 +17,13 @@ from typing import Any
 from bot.jobs import JobContext, LocalQueue, answer_lead
 from bot.notify import DryRunNotifier
 from bot.outbound import DryRunSender
+from bot.route import json_object, parsed
 from bot.wiring import Services
 
 
 def parse_conversation(line: str) -> tuple[Any, str, list[str]]:
     """(its id, the lead's phone, the texts) or ValueError saying what is wrong."""
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not JSON ({error.msg})") from None
-    if not isinstance(item, dict):
-        raise ValueError("expected a JSON object")
+    item = json_object(line)
     turns = item.get("turns")
     if not isinstance(turns, list) or not all(isinstance(t, str) for t in turns):
         raise ValueError('"turns" must be a list of texts')
@@ -43,14 +39,11 @@ async def replay_lines(services: Services, lines: Iterable[str]) -> AsyncIterato
     queue.context = JobContext(services, queue)
     approver = services.config.approvers[0].name
     try:
-        for line in lines:
-            if not line.strip():
+        for good, error in parsed(lines, parse_conversation):
+            if good is None:
+                yield str(error), False
                 continue
-            try:
-                ident, phone, texts = parse_conversation(line)
-            except ValueError as error:
-                yield json.dumps({"error": f"bad input line: {error}"}), False
-                continue
+            ident, phone, texts = good
             await services.redis.flushall()  # the embedded in-memory Redis: each conversation starts afresh
             turns = [await _turn(services, queue.context, phone, text, approver) for text in texts]
             yield json.dumps({"id": ident, "turns": turns}, ensure_ascii=False), True
