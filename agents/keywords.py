@@ -35,16 +35,17 @@ _STOP_REQUEST = re.compile(
 )
 
 
-def keyword_action(text: str, *, answering: bool = False) -> Action | None:
-    """The carrier action a message asks for, or None for an ordinary message. `answering`: the
-    bot just asked the lead something, so a bare "yes" answers it rather than opting in again."""
+def keyword_action(text: str, *, talking: bool = False) -> Action | None:
+    """The carrier action a message asks for, or None for an ordinary message. `talking`: the bot
+    is in a conversation with the lead (answered before, not opted out), so a bare "yes" answers
+    it rather than opting in again; a "yes" with nothing before it opts in, as carriers read it."""
     word = _EDGES.sub("", text.strip()).lower()
     if len(word.split()) <= 2:
         word = _JOINERS.sub("", word)  # "opt out", "OPT-OUT", "stop all"
     courteous = " ".join(_COURTESY.sub(" ", text.lower()).split())
     if word in OPT_OUT or courteous in OPT_OUT or _STOP_REQUEST.search(fold(text)):
         return Action.OPT_OUT
-    if word in OPT_IN and not (answering and word == "yes"):
+    if word in OPT_IN and not (talking and word == "yes"):
         return Action.OPT_IN
     if word in HELP:
         return Action.HELP

@@ -73,6 +73,7 @@ class Topic(BaseModel):
     next: str | None = None  # a step id (steps.toml)
     task: str | None = None  # recorded for the lead's owner whenever this answer goes out
     statement: bool = False  # answered when the lead only says it ("the seller hasn't moved out"), not just asks
+    motivation: str | None = None  # why a seller who says this is selling ("inherited the home"): not asked again
     needs: Literal["home"] | None = None  # "home": which home the lead means (address, street, link) before the task
     source: str = Field(min_length=3)
     checked: date

@@ -50,7 +50,7 @@ class Overseer:
                 action=Action.REPLY, language=language, persona=lead.persona, market=lead.market,
                 facts=lead.facts, reply=media_reply(lead, language),
             )  # fmt: skip
-        action = keyword_action(text, answering=lead.last_question is not None and not lead.opted_out)
+        action = keyword_action(text, talking=not (lead.opted_out or lead.is_new))
         if action is not None:
             return Decision(action=action, language=language, reply=keyword_reply(action, language))
 
@@ -88,7 +88,9 @@ class Overseer:
             plan.draft.opening = "apology"
         persona = plan.draft.persona
         current = current.model_copy(update={"persona": persona, "facts": facts.merged(plan.facts)})
-        open_appointment = lead.appointment is not None and lead.appointment.status == "requested"
+        open_appointment = (
+            lead.appointment is not None and lead.appointment.status == "requested" and not lead.appointment.missing
+        )
 
         sent_before = {m.body for m in history if m.direction == "out"}
 

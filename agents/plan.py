@@ -41,6 +41,10 @@ _PLEASE = re.compile(r"\b(?:please|pls|plz|sure|would help|that would|por favor|
 _FOLLOW_UP_WORDS = 4
 _FILLER = re.compile(r"^\s*(?:like|maybe|around|about|prob|probably|tipo|como|a las?|at)\s+", re.IGNORECASE)
 _COUNT = re.compile(r"\b([1-9])\b")
+# "actually 5 works better", "how about 4?": a new hour for the meeting being arranged.
+_NEW_HOUR = re.compile(
+    r"\b(?:[1-9]|1[0-2])\b.{0,12}\b(?:works|better|instead)\b|\b(?:how|what) about (?:[1-9]|1[0-2])\b"
+)
 _AMOUNT = re.compile(r"\$?\d[\d,.]*\s*(?:-\s*\$?\d[\d,.]*\s*)?(?:k|m|mil|million|millon)?\b", re.IGNORECASE)
 
 
@@ -75,12 +79,30 @@ def _bare_number(text: str, found: Facts) -> Facts:
     return Facts(price=extract_price(f"up to {number}"))
 
 
+# What an answer to "when would you like to move?" names: "june", "asap", "in a year or two".
+_TIMELINE_CUE = re.compile(
+    r"\b(?:asap|soon|now|month|months|year|years|week|weeks|spring|summer|fall|autumn|winter|jan|feb|mar|apr|may|jun|"
+    r"jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|"
+    r"december|\d+|not sure|no rush|flexible|whenever|idk|pronto|ya|mes|meses|ano|anos|semana|semanas|verano|"
+    r"invierno|primavera|otono|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
+    r"diciembre|no se|cuando sea)\b"
+)
+
+
+def _new_hour(s: Situation) -> bool:
+    """A new hour for the meeting being arranged ("actually 5 works better")."""
+    open_ = s.lead.appointment
+    return open_ is not None and open_.status == "requested" and _NEW_HOUR.search(fold(s.text)) is not None
+
+
 def _words(field: str, limit: int = 8) -> Callable[[str, Facts], Facts]:
     """A short free answer kept as said ("june", "needs a new roof", "job in Texas")."""
 
     def read(text: str, found: Facts) -> Facts:
         if getattr(found, field) is not None or len(text.split()) > limit or is_question(text) or find_when(text).time:
             return Facts()
+        if field == "timeline" and not _TIMELINE_CUE.search(fold(text)):
+            return Facts()  # "no trust. there's a will" does not say when
         return Facts.model_validate({field: " ".join(text.split()).strip(" .!").lower()})
 
     return read
@@ -177,6 +199,7 @@ class Planner:
         self._requested(s, plan)
         self._appointment(s, plan, acts)
         self._answers(s, plan, reading.topics)
+        self._situation(s, plan)
         if "unanswered" in acts:
             self._unanswered(s, plan)
         elif (
@@ -191,12 +214,12 @@ class Planner:
             draft.noted = (reading.when.time or "").split(" ", 1)[-1] if reading.when.time else None
         draft.news = draft.news or bool(s.found.known()) or s.new_market or lead.is_new
         if draft.opening is None:
-            draft.opening = next((a for a in ("thanks", "closing", "greeting") if a in acts), None)
+            draft.opening = next((a for a in ("later", "thanks", "closing", "greeting") if a in acts), None)
         draft.market_note = (
             s.new_market and not draft.answers and not draft.appointment and draft.persona in _MARKET_TALK
         )
-        if not (reading.only_acts and draft.opening in ("thanks", "closing")):
-            self._ask(s, plan)
+        if draft.opening != "later" and not (reading.only_acts and draft.opening in ("thanks", "closing")):
+            self._ask(s, plan)  # "maybe later, still cleaning out her stuff": nothing asked over it
         said = (draft.opening, draft.news, draft.appointment, draft.answers, draft.done, draft.unknown, draft.question)
         if not any(said) and not draft.offer and draft.persona is not Persona.NEGOTIATION:
             draft.opening = "ack"  # never an empty text
@@ -209,6 +232,10 @@ class Planner:
         the budget one, "yes please" to an offer (a step accepted), "not yet" to pre-approval."""
         last = s.lead.last_question
         yes, no = "affirm" in acts, "deny" in acts
+        offered = (last or "").startswith("step:") and len(s.text.split()) <= 3
+        if offered and "closing" in acts and not {"thanks", "later"} & acts:
+            yes = True  # "ok" / "k" to "Want an estimate of what you'd net?" takes it
+            acts.discard("closing")
         if last == "which_home" and not no:
             for topic_id in s.lead.last_topics:
                 task = self.knowledge.topics[topic_id].task if topic_id in self.knowledge.topics else None
@@ -216,8 +243,11 @@ class Planner:
                     plan.tasks.append(f"{task} (the lead said which: \u201c{' '.join(s.text.split())[:160]}\u201d)")
                     plan.draft.opening = "checking"
                     return
-        if last in _SLOT_ANSWERS:
-            plan.facts = _SLOT_ANSWERS[last](s.text, s.found)
+        free = last in ("timeline", "motivation", "condition")
+        if _new_hour(s):
+            return  # the meeting's time, not the bedrooms
+        if last in _SLOT_ANSWERS and not (free and (s.reading.acts or s.reading.topics)):
+            plan.facts = _SLOT_ANSWERS[last](s.text, s.found)  # "ok thanks" is not the home's condition
         elif plan.draft.persona in _MEETING:
             plan.facts = _bare_number(s.text, s.found)
         plan.draft.news = bool(plan.facts.known())
@@ -273,6 +303,8 @@ class Planner:
             kind = kind or (open_.kind if open_ is not None else _MEETING.get(plan.draft.persona, "call"))
         if not when and open_ is not None and last in ("when", "time") and len(s.text.split()) <= 3:
             when = find_when(f"at {_FILLER.sub('', s.text)}")  # "4", "like 1?" answering "what time works best?"
+        elif not when and _new_hour(s) and (hour := _COUNT.search(s.text) or re.search(r"\b1[0-2]\b", s.text)):
+            when = find_when(f"at {hour.group(0)}")
         details = bool(when) or s.found.address is not None
         if kind is None and last.startswith("step:") and when:
             step = self.knowledge.steps.get(last.removeprefix("step:"))
@@ -312,6 +344,15 @@ class Planner:
             plan.topics.append(topic_id)
             if topic.task and plan.which_home != topic_id:
                 plan.tasks.append(topic.task)
+
+    def _situation(self, s: Situation, plan: Plan) -> None:
+        """A seller's situation told ("mom passed and left me the house", "going through a divorce")
+        is why they are selling: never asked "what's prompting the move?" after it."""
+        if s.current.facts.motivation or plan.facts.motivation:
+            return
+        told = [m for t in plan.topics if t in self.knowledge.topics and (m := self.knowledge.topics[t].motivation)]
+        if told:
+            plan.facts = plan.facts.merged(Facts(motivation=told[0]))
 
     def _follow_up(self, s: Situation, plan: Plan) -> bool:
         """A question with no topic of its own right after an answer ("does it ever go away?") asks

@@ -58,6 +58,11 @@ REFERS_BACK = re.compile(
     r"what should (?:we|i) do|what are (?:our|my) options|que hacemos|que hago|y ahora)\b"
 )
 APPOINTMENT_ACTS = {"see_home": "showing", "visit_request": "listing_consult", "call_request": "call"}
+# "pls dont call me, text only": a wish about calls, never a request for one.
+_NO_CALLS = re.compile(
+    r"\b(?:don.?t|do not|dont|no|never|stop)\s+(?:call|calling|phone)|\btext(?:ing)?\s+only\b|\bonly\s+text|"
+    r"\bno\s+calls?\b|\bno\s+(?:me|nos)\s+(?:llamen|llame|marquen|marque)|\bsolo\s+(?:mensajes|textos?)\b"
+)
 
 
 # Words that say which home: an address, a street ("the one on Base Line", "por la Haven y la Edison"),
@@ -143,6 +148,8 @@ class Understanding:
         if not any(act in APPOINTMENT_ACTS for act in acts) and (meeting := self._meeting_at(text)):
             acts += meeting  # "can we talk to jorge tonight at 7?" asks for a call, not whether this is Jorge
             topics = [t for t in topics if t != "is_this_jorge" or t in self.knowledge.pattern_hits(text)]
+        if _NO_CALLS.search(fold(text)):
+            acts = [a for a in acts if a != "call_request"]
         steps = self.knowledge.step_requests(text)
         return Reading(topics[:MOST_TOPICS], acts, questions, unplaced, find_when(text), names_home, steps)
 

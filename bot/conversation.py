@@ -26,7 +26,7 @@ from agents.promises import promises
 from agents.quality import check_reply
 from agents.team import TeamMember
 from agents.types import Action, Appointment, Decision, Escalation, Language, Lead, Message, Owner, Task
-from agents.voice import followup
+from agents.voice import followup, keyword_reply
 from bot.errors import JorgeError, PermanentDeliveryError, TemporaryDeliveryError, UnknownLead
 from bot.metrics import ESCALATIONS, NOTIFY_FAILURES, OUTBOUND
 from bot.notify import DryRunNotifier, Notifier, Posted
@@ -161,6 +161,8 @@ class Conversation:
             # Twilio Advanced Opt-Out already answered the lead; record the action, send nothing.
             decision = decision.model_copy(update={"action": carrier_action, "escalate": False, "reasons": []})
             silenced: str | None = "answered by the carrier"
+        elif decision.action is Action.OPT_OUT and lead.opted_out and _opt_out_confirmed(history):
+            silenced = "already opted out and told so"  # "and delete my number" after STOP: no second text
         else:
             silenced = "opted out later in the same burst" if quiet else await self._silence(lead, decision)
         reply = None if silenced else decision.reply
@@ -568,6 +570,17 @@ def _tasks(decision: Decision, reply: str | None, *, backed: bool) -> list[str]:
     if not tasks and not backed and decision.appointment is None and promises(said):
         tasks.append(f"Follow up on what the assistant told the lead: \u201c{said}\u201d")
     return tasks
+
+
+def _opt_out_confirmed(history: Sequence[Message]) -> bool:
+    """The lead was told they are unsubscribed, and has not opted in since."""
+    told = {keyword_reply(Action.OPT_OUT, language) for language in Language}
+    for message in reversed(history):
+        if message.direction == "out" and message.body in told:
+            return True
+        if message.direction == "in" and keyword_action(message.body) is Action.OPT_IN:
+            return False
+    return False
 
 
 def _segments(pending: list[Message]) -> list[tuple[list[Message], Action | None]]:

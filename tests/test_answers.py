@@ -210,3 +210,52 @@ async def test_a_meeting_at_a_day_and_time_is_recorded_though_it_names_jorge(
     assert "appointment" in turn.events
     (appointment,) = await store.appointments(PHONE)
     assert appointment.kind == "call" and appointment.day == "tomorrow" and appointment.time == "noon"
+
+
+async def test_a_second_opt_out_request_after_the_confirmation_gets_no_text(conversation: Conversation) -> None:
+    turns = await _say(conversation, "Looking for a 4 bed in Upland", "STOP", "and delete my number")
+    assert "START" in _reply(turns[1])
+    assert turns[2].reply is None and turns[2].lead.opted_out
+
+
+async def test_yes_from_a_subscribed_lead_is_an_answer_not_an_opt_in(conversation: Conversation) -> None:
+    turns = await _say(conversation, "what does it cost to sell a house in rancho?", "ok", "yes")
+    assert turns[2].decision.action.value == "reply" and "opted_in" not in turns[2].events
+
+
+async def test_ok_to_an_offer_takes_it(conversation: Conversation, store: LeadStore) -> None:
+    first, second = await _say(conversation, "what credit score do i need to buy?", "ok")
+    assert first.decision.question == "step:lender_intro"
+    assert second.decision.steps == ["lender_intro"] and "task" in second.events
+    assert [t.text for t in await store.tasks(PHONE)] == ["Introduce the lead to a lender we trust"]
+
+
+async def test_maybe_later_is_met_warmly_with_nothing_asked(conversation: Conversation) -> None:
+    _, later = await _say(conversation, "thinking of selling my house in upland", "maybe later, still sorting it out")
+    assert later.decision.question is None and "ready" in _reply(later)
+
+
+async def test_no_calls_please_is_never_booked_as_a_call(conversation: Conversation, store: LeadStore) -> None:
+    _, turn = await _say(conversation, "looking for a 3 bed in ontario", "ok. pls dont call me, text only. im at work")
+    assert "appointment" not in turn.events and await store.appointments(PHONE) == []
+    assert "call" not in _reply(turn).lower()
+
+
+async def test_a_new_hour_moves_the_meeting_being_arranged(conversation: Conversation, store: LeadStore) -> None:
+    _, second = await _say(conversation, "Can you show me 1234 Haven Ave on Saturday at 2?", "actually 5 works better")
+    assert "appointment" in second.events and second.lead.facts.bedrooms is None
+    (appointment,) = await store.appointments(PHONE)
+    assert appointment.day == "saturday" and appointment.time == "5 pm"
+
+
+async def test_an_heirs_situation_is_their_reason_and_not_asked_again(conversation: Conversation) -> None:
+    turns = await _say(conversation, "my mom passed in march and left me her house in upland, we want to sell",
+                       "no trust. there's a will", "ok")  # fmt: skip
+    assert turns[0].lead.facts.motivation == "inherited the home"
+    assert turns[1].lead.facts.timeline is None  # "there's a will" does not say when
+    assert all(t.decision.question != "motivation" for t in turns)
+
+
+async def test_see_you_then_only_when_a_day_and_time_are_set(conversation: Conversation) -> None:
+    turns = await _say(conversation, "can i see 1234 Haven Ave?", "ok")
+    assert "see you" not in _reply(turns[1]).lower()

@@ -58,7 +58,7 @@ def test_asking_to_stop_one_kind_of_listing_is_not_an_opt_out() -> None:
     assert keyword_action("no me manden mensajes de condominios, solo casas") is None
 
 
-def test_yes_answers_the_bots_question_but_opts_in_otherwise() -> None:
-    assert keyword_action("Yes!", answering=True) is None
+def test_yes_answers_the_conversation_and_opts_in_otherwise() -> None:
+    assert keyword_action("Yes!", talking=True) is None
     assert keyword_action("Yes!") is Action.OPT_IN
-    assert keyword_action("START", answering=True) is Action.OPT_IN
+    assert keyword_action("START", talking=True) is Action.OPT_IN
