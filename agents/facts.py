@@ -53,6 +53,11 @@ _NOT_PRICE_BEFORE = re.compile(
     r"(?:\s+(?:like|about|around|roughly|approximately|approx|maybe|only|just|como|unos))?\s*~?\s*$"
 )
 # Words before a bare three-digit number that make it thousands of dollars ("countered at 655").
+# "worth about 1.05", "budget is 1.2": a price in millions said without the M (not "rates at 6.5").
+_MILLIONS_BEFORE = re.compile(
+    r"\b(?:worth|budget(?: is| of)?|price(?: is| of)?|asking|listed(?: at)?|sell(?: it)? for|up to|hasta|max)"
+    r"(?: about| around| like)?\s*\$?\s*$"
+)
 _PRICE_CONTEXT_BEFORE = re.compile(
     r"(?:at|for|of|offered|offer|counter(?:ed)?|budget(?: is| of)?|around|about|asking|under|"
     r"up to|upto|hasta|max|maximum|listed(?: at)?|list(?: at)?|price(?: is| of)?|priced(?: at)?|pay|"
@@ -228,8 +233,8 @@ def extract_price(text: str) -> int | None:
                 value = number
             elif digits == 3 and "." not in raw and (has_dollar or _PRICE_CONTEXT_BEFORE.search(before)):
                 value = number * 1_000
-            elif has_dollar and digits == 1 and "." in raw:
-                value = number * 1_000_000  # "$1.2" among house prices
+            elif digits == 1 and "." in raw and (has_dollar or (1 <= number < 4 and _MILLIONS_BEFORE.search(before))):
+                value = number * 1_000_000  # "$1.2", "worth about 1.05" among house prices
             else:
                 continue
         if MIN_PRICE <= value <= MAX_PRICE:
@@ -333,7 +338,7 @@ _CONDITION = re.compile(
 )
 _PROPERTY_TYPE = re.compile(
     r"\b(condo|condominium|townhouse|townhome|single[- ]family|duplex|triplex|fourplex|"
-    r"multi[- ]?family|mobile home|manufactured home|land|lot|apartment building|departamento|"
+    r"multi[- ]?family|mobile home|manufactured home|land|lot(?!\s+of\b)|apartment building|departamento|"
     r"casa)\b"
 )
 

@@ -208,6 +208,8 @@ class Planner:
             draft.unknown = True
             plan.unanswered = reading.unplaced[0]
             plan.tasks.append(f"Answer the lead's question: \u201c{plan.unanswered}\u201d")
+        elif self._remark(s, plan):
+            self._more_on_last(s, plan)  # "the email looks exactly like theirs tho": more on what was just said
         if _NOTED in acts:
             plan.preference = " ".join(s.text.split())[:200]
             draft.opening = draft.opening or "noted"
@@ -215,6 +217,8 @@ class Planner:
         draft.news = draft.news or bool(s.found.known()) or s.new_market or lead.is_new
         if draft.opening is None:
             draft.opening = next((a for a in ("later", "thanks", "closing", "greeting") if a in acts), None)
+            if draft.opening == "closing" and (draft.answers or draft.unknown or draft.appointment):
+                draft.opening = None  # "ok. does that change it?": the answer, not "Sounds good!"
         draft.market_note = (
             s.new_market and not draft.answers and not draft.appointment and draft.persona in _MARKET_TALK
         )
@@ -299,7 +303,7 @@ class Planner:
         kind = reading.appointment_kind or (plan.appointment.kind if plan.appointment else None)
         last = s.lead.last_question or ""
         when = reading.when
-        if "reschedule" in acts:  # a change to a request we may not have heard of yet
+        if "reschedule" in acts and (open_ is not None or when):  # a change to a request not heard of yet
             kind = kind or (open_.kind if open_ is not None else _MEETING.get(plan.draft.persona, "call"))
         if not when and open_ is not None and last in ("when", "time") and len(s.text.split()) <= 3:
             when = find_when(f"at {_FILLER.sub('', s.text)}")  # "4", "like 1?" answering "what time works best?"
@@ -354,12 +358,22 @@ class Planner:
         if told:
             plan.facts = plan.facts.merged(Facts(motivation=told[0]))
 
+    def _remark(self, s: Situation, plan: Plan) -> bool:
+        """A statement with nothing else in it, right after an answer ("same logo tho")."""
+        r, draft = s.reading, plan.draft
+        heard = r.topics or r.acts or r.questions or s.found.known() or plan.facts.known() or plan.tasks
+        said = draft.answers or draft.appointment or draft.done or draft.opening
+        return not (heard or said) and len(s.text.split()) >= _FOLLOW_UP_WORDS
+
     def _follow_up(self, s: Situation, plan: Plan) -> bool:
         """A question with no topic of its own right after an answer ("does it ever go away?") asks
         about that answer: its details, when the knowledge has them and they were not given yet."""
         question = fold(s.reading.unplaced[0])
         if len(question.split()) > _FOLLOW_UP_WORDS and not REFERS_BACK.search(question):
             return False  # "is the street quiet at least": a new question, not about the last answer
+        return self._more_on_last(s, plan)
+
+    def _more_on_last(self, s: Situation, plan: Plan) -> bool:
         for topic_id in s.lead.last_topics:
             if self.knowledge.has_more(topic_id) and more(topic_id) not in s.lead.answered:
                 self._details(s, plan, topic_id)

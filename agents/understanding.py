@@ -115,22 +115,30 @@ class Understanding:
         questions: list[str] = []
         unplaced: list[str] = []
         stated: list[str] = []  # topics named in a statement: "I want to do a 1031. Can Jorge help with that?"
+        said_only: list[str] = []  # of `topics`, those answered because saying them is enough
         for sentence in sentences(text)[:8]:
             found_topics, found_acts = self._kinds(sentence)
             asking = is_question(sentence) or _REQUEST.search(fold(sentence)) is not None
             refers_back = REFERS_BACK.search(fold(sentence)) is not None
             if asking and refers_back and found_topics and not self._sure(sentence, found_topics):
                 found_topics = []  # "can u do it from the address?": about the last answer, not a faint new topic
+            if found_topics and self.knowledge.step_requests(sentence):  # "pls send me the lender info"
+                found_topics = [t for t in found_topics if t in self.knowledge.pattern_hits(sentence)]
             if not found_topics and len(sentence.split()) > WINDOW:
                 found_topics = self._in_windows(sentence)
             # A topic is answered when asked about ("we're pre-approved" states a fact), or when saying
             # it is enough (a problem: "the seller hasn't moved out"; a situation: "we inherited it").
-            topics += [t for t in found_topics if t not in topics and (asking or self._said(t))]
+            # What is asked comes before what is only said: "Inherited mom's condo. Do I pay capital gains?"
+            told = [t for t in found_topics if t not in topics and (asking or self._said(t))]
+            topics = [t for t in topics if t not in said_only] + told + [t for t in topics if t in said_only]
+            if not asking:
+                said_only += told
             stated += [t for t in found_topics if not asking]
             acts += [a for a in found_acts if a not in acts]
             if asking:
                 questions.append(sentence)
-                if not found_topics and not found_acts and not self.knowledge.step_requests(sentence):
+                placing = [a for a in found_acts if a != "reschedule"]  # "does that change it?" asks about the answer
+                if not found_topics and not placing and not self.knowledge.step_requests(sentence):
                     unplaced.append(sentence)
         points_back = any(REFERS_BACK.search(fold(q)) or len(q.split()) <= BARE_QUESTION for q in unplaced)
         if unplaced and stated and points_back:

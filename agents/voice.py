@@ -82,6 +82,9 @@ def speak(
     }
     for level in range(7):
         text = to_gsm7(render(f"{language.value}/reply.j2", level=level, **context))
+        if not text.strip() and context["opening"] is None:
+            context["opening"] = "ack"  # news the templates do not echo (an address alone): never an empty text
+            text = to_gsm7(render(f"{language.value}/reply.j2", level=level, **context))
         if len(text) <= MAX_REPLY:
             return text
     return fit(text, MAX_REPLY)

@@ -59,6 +59,11 @@ def _history(messages: Sequence[Message], limit: int = 4) -> str:
     return "\n".join(lines) or "_no messages_"
 
 
+def _commission(amount: int) -> str:
+    """$0 would read as "worth nothing"; with no price known yet it is simply not known."""
+    return f"${amount:,}" if amount else "unknown until a price is known"
+
+
 def _summary_blocks(lead: Lead, escalation: Escalation, history: Sequence[Message]) -> list[Block]:
     decision = escalation.decision
     priority = decision.get("priority") or {}
@@ -71,7 +76,7 @@ def _summary_blocks(lead: Lead, escalation: Escalation, history: Sequence[Messag
                 MarkdownTextObject(text=f"*Lead*\n{lead_label(lead)}"),
                 MarkdownTextObject(text=f"*Market*\n{decision.get('market') or 'unknown'}"),
                 MarkdownTextObject(text=f"*Facts*\n{_facts_line(lead)}"),
-                MarkdownTextObject(text=f"*Commission potential*\n${commission:,}"),
+                MarkdownTextObject(text=f"*Commission potential*\n{_commission(commission)}"),
                 MarkdownTextObject(text=f"*Persona*\n{decision.get('persona') or '-'}"),
                 MarkdownTextObject(text=f"*Priority*\n{priority.get('label', '-')}"),
             ]

@@ -259,3 +259,26 @@ async def test_an_heirs_situation_is_their_reason_and_not_asked_again(conversati
 async def test_see_you_then_only_when_a_day_and_time_are_set(conversation: Conversation) -> None:
     turns = await _say(conversation, "can i see 1234 Haven Ave?", "ok")
     assert "see you" not in _reply(turns[1]).lower()
+
+
+async def test_an_address_alone_gets_a_text_not_an_empty_one(conversation: Conversation) -> None:
+    turns = await _say(conversation, "got an email with new wiring instructions from escrow, is that normal?",
+                       "ok called them, it was legit phew. its 3350 e celebration st")  # fmt: skip
+    assert _reply(turns[1]).strip()
+
+
+async def test_a_remark_after_an_answer_gets_its_details(conversation: Conversation) -> None:
+    first, remark = await _say(conversation, "just got an email from escrow w new wiring instructions, legit??",
+                               "the email looks exactly like theirs tho, same logo")  # fmt: skip
+    assert "wire_fraud" in first.decision.topics
+    assert remark.decision.topics == ["wire_fraud:more"] and "Got it" not in _reply(remark)
+
+
+async def test_does_that_change_it_asks_about_the_answer_and_books_nothing(
+    conversation: Conversation, store: LeadStore
+) -> None:
+    first, second = await _say(conversation, "If I sell my house in upland do I pay capital gains tax?",
+                               "ok. we bought it 2 yrs ago tho, does that change it")  # fmt: skip
+    assert "capital_gains" in first.decision.topics
+    assert second.decision.topics == ["capital_gains:more"] and not second.decision.draft.startswith("Sounds good")
+    assert "appointment" not in second.events and await store.appointments(PHONE) == []

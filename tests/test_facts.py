@@ -19,6 +19,8 @@ from agents.facts import extract_bedrooms, extract_facts, extract_price
         ("1.05M in Chino Hills", 1_050_000),
         ("2 million", 2_000_000),
         ("1.2 millones", 1_200_000),
+        ("we think its worth about 1.05", 1_050_000),  # millions, said without the M
+        ("asking 1.3 for the duplex", 1_300_000),
     ],
 )
 def test_prices_in_many_formats(text: str, price: int) -> None:
@@ -42,6 +44,8 @@ def test_prices_in_many_formats(text: str, price: int) -> None:
         "we make 140k a year",
         "3 offers came in",
         "meet at 5 tomorrow",
+        "rates at 6.5 are killing us",
+        "offer at 1.2 times rent",
     ],
 )
 def test_numbers_that_are_not_a_price(text: str) -> None:
@@ -119,3 +123,9 @@ def test_pre_approval_and_timeline() -> None:
     assert facts.preapproved is True
     assert facts.timeline == "within 3 months"
     assert extract_facts("not pre-approved yet").preapproved is False
+
+
+def test_a_lot_of_work_is_the_condition_not_a_lot_to_build_on() -> None:
+    facts = extract_facts("the house needs a lot of work")
+    assert facts.condition == "needs a lot of work" and facts.property_type is None
+    assert extract_facts("looking at a lot in fontana").property_type == "lot"
