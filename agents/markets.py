@@ -73,6 +73,9 @@ def _edit_distance_at_most_one(a: str, b: str) -> bool:
     return edits + (len(b) - j) + (len(a) - i) <= 1
 
 
+_NEGATED = re.compile(r"\b(?:not|no|ni|nope)\s+(?:in\s+|en\s+)?$")
+
+
 @dataclass
 class MarketCatalog:
     """Finds markets in free text by name, neighbourhood, alias or ZIP code.
@@ -87,6 +90,7 @@ class MarketCatalog:
     _exact: re.Pattern[str] = field(init=False, default=re.compile(r"(?!)"))
     _by_name: dict[str, str] = field(init=False, default_factory=dict)
     _squashed: dict[str, str] = field(init=False, default_factory=dict)
+    _places: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for market in self.markets:
@@ -94,6 +98,9 @@ class MarketCatalog:
                 self._names.append((tuple(_WORD.findall(name.lower())), market.key))
             for zip_code in market.zip_codes:
                 self._zips[zip_code] = market.key
+            self._places.update(
+                {" ".join(_WORD.findall(p.lower())): p for p in [*market.cities, *market.neighbourhoods]}
+            )
         # Longest names first, so "Chino Hills" wins over "Chino" and "Ontario Ranch" over "Ontario".
         self._names.sort(key=lambda item: -sum(len(w) for w in item[0]))
         self._by_name = {" ".join(words): key for words, key in self._names}
@@ -101,15 +108,28 @@ class MarketCatalog:
         alternatives = "|".join(r"\s+".join(map(re.escape, words)) for words, _ in self._names)
         self._exact = re.compile(rf"(?<![a-záéíóúñü])(?:{alternatives})(?![a-záéíóúñü])", re.IGNORECASE)
 
+    def place(self, text: str) -> str | None:
+        """The city or neighbourhood the text names, as the configuration spells it ("Chino", "Alta
+        Loma"), so a reply echoes the lead's own place rather than the market's name."""
+        named = self._named(text.lower())
+        return self._places.get(named) if named else None
+
+    def _named(self, lowered: str) -> str | None:
+        for match in self._exact.finditer(lowered):
+            if not _NEGATED.search(lowered[max(0, match.start() - 8) : match.start()]):
+                return " ".join(match.group(0).split())
+        return None
+
     def get(self, key: str | None) -> Market | None:
         return next((m for m in self.markets if m.key == key), None)
 
     def find(self, text: str) -> str | None:
-        """The key of the first market the text names, or None."""
+        """The key of the first market the text names ("Chino not Chino Hills": not what it says is
+        not meant), or None."""
         lowered = text.lower()
-        exact = self._exact.search(lowered)
+        exact = self._named(lowered)
         if exact is not None:
-            return self._by_name[" ".join(exact.group(0).split())]
+            return self._by_name[exact]
         for zip_code in _ZIP.findall(lowered):
             if zip_code in self._zips:
                 return self._zips[zip_code]

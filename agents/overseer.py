@@ -57,9 +57,13 @@ class Overseer:
         reading = self.understanding.read(text)
         if "prefers_spanish" in reading.acts:
             language = Language.ES
-        found = extract_facts(text).model_copy(update={"income": yearly_income(text)})
-        facts = lead.facts.merged(found)
         market_key = self._catalog.find(text) or lead.market
+        named = self._catalog.place(text)  # "Chino, not Chino Hills": news worth echoing when it changed
+        found = extract_facts(text).model_copy(
+            update={"income": yearly_income(text), "place": named if named != lead.facts.place else None}
+        )
+        place = named or (lead.facts.place if market_key == lead.market else None)
+        facts = lead.facts.merged(found).model_copy(update={"place": place})
         persona = self._persona(text, lead, reading, has_bedrooms=found.bedrooms is not None)
         reasons = escalation_reasons(text, facts.price)
         for topic in reading.topics:

@@ -62,6 +62,7 @@ class Facts(BaseModel):
     address: str | None = None
     property_type: str | None = None
     income: int | None = None  # the household's yearly income, whole dollars
+    place: str | None = None  # the city or neighbourhood the lead named ("Chino", in the Chino Hills market)
 
     def merged(self, newer: Facts) -> Facts:
         """Facts from `newer` win where it found something; nothing already known is lost."""

@@ -282,3 +282,11 @@ async def test_does_that_change_it_asks_about_the_answer_and_books_nothing(
     assert "capital_gains" in first.decision.topics
     assert second.decision.topics == ["capital_gains:more"] and not second.decision.draft.startswith("Sounds good")
     assert "appointment" not in second.events and await store.appointments(PHONE) == []
+
+
+async def test_a_place_corrected_is_echoed_as_the_lead_said_it(conversation: Conversation) -> None:
+    _, corrected = await _say(
+        conversation, "looking to buy a house in chino hills", "sorry I meant Chino not chino hills"
+    )
+    assert corrected.lead.market == "chino_hills" and corrected.lead.facts.place == "Chino"
+    assert "in Chino," in _reply(corrected) and "Chino Hills" not in _reply(corrected)

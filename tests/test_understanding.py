@@ -46,10 +46,25 @@ def test_a_wordless_message_keeps_the_leads_language() -> None:
         ("91786 condos", "upland"),
         ("Riverside or Corona", None),
         ("$92,500 credit", None),  # a number, not a ZIP
+        ("not ontario, fontana", "fontana"),  # a correction: what it says is not meant is not the market
     ],
 )
 def test_market(text: str, market: str | None) -> None:
     assert CATALOG.find(text) == market
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("sorry I meant Chino not chino hills", "Chino"),
+        ("no perdon, en Chino, no Chino Hills", "Chino"),
+        ("3 bed in Chino Hills", "Chino Hills"),
+        ("near alta loma", "Alta Loma"),
+        ("what's selling in RC", None),  # an alias: the market's own name is used
+    ],
+)
+def test_the_place_a_lead_names_is_kept_as_spelt(text: str, place: str | None) -> None:
+    assert CATALOG.place(text) == place
 
 
 @pytest.mark.parametrize(
