@@ -25,10 +25,16 @@ _STOP = frozenset(
 )
 
 
+# Names say who, not what about: "how much does jorge charge" is about fees, not "is this Jorge?".
+_NAMES = frozenset({"jorge"})
+
+
 def features(text: str) -> Counter[str]:
     """The sentence's features: `w:word` for words, and the n-grams of each word."""
     counts: Counter[str] = Counter()
     for word in _WORD.findall(fold(text)):
+        if word in _NAMES:
+            continue
         if word not in _STOP:
             counts["w:" + word] += 1
         marked = f"<{word}>"

@@ -317,7 +317,9 @@ class Planner:
         if kind is None and open_ is not None and details and changing:
             kind = open_.kind
         meeting_time = when.time is not None or (when.day is not None and last != "timeline")
-        short = len(s.text.split()) <= (12 if when.day and when.time else 8)
+        # "saturday at 11?" or "sunday works": a day alone must come almost alone ("can we move stuff in
+        # thursday?" asks something else).
+        short = len(s.text.split()) <= (12 if when.day and when.time else 5)
         if kind is None and meeting_time and not reading.topics and short and _NOTED not in acts:
             kind = _MEETING.get(plan.draft.persona, "call")  # "saturday at 11?": a day and time alone ask to meet
         if kind is None:

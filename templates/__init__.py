@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-__all__ = ["compile_text", "mes", "money", "render"]
+__all__ = ["compile_text", "dollars", "mes", "money", "render"]
 
 
 def money(value: int | float | None) -> str:
@@ -24,6 +24,11 @@ def money(value: int | float | None) -> str:
     if value >= 1_000:
         return f"${round(value / 1_000):,}k"
     return f"${value:,.0f}"
+
+
+def dollars(value: int | float | None) -> str:
+    """$2,850: an amount a month, to the nearest $10."""
+    return "" if value is None else f"${round(value, -1):,.0f}"
 
 
 _MONTHS = dict(zip(
@@ -48,6 +53,7 @@ _ENV = Environment(
 )
 _ENV.filters["money"] = money
 _ENV.filters["mes"] = mes
+_ENV.filters["dollars"] = dollars
 
 
 def render(template_name: str, /, **context: Any) -> str:
