@@ -76,6 +76,7 @@ def speak(
         "owner": owner,
         "appointment_open": appointment_open,
         "again": again,
+        "turn": lead.replies_sent,  # for variety: the same kind of line in other words on other turns
         "facts": lead.facts.model_dump(),
         "market": market_view(market),
         "answers_brief": [brief(answer) for answer in draft.answers],

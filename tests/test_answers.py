@@ -289,9 +289,14 @@ async def test_a_place_corrected_is_echoed_as_the_lead_said_it(conversation: Con
         conversation, "looking to buy a house in chino hills", "sorry I meant Chino not chino hills"
     )
     assert corrected.lead.market == "chino_hills" and corrected.lead.facts.place == "Chino"
-    assert "in Chino," in _reply(corrected) and "Chino Hills" not in _reply(corrected)
+    assert "in Chino" in _reply(corrected) and "Chino Hills" not in _reply(corrected)
 
 
 async def test_a_monthly_payment_is_worked_out_on_the_leads_own_price(conversation: Conversation) -> None:
     _, turn = await _say(conversation, "3 bed in ontario up to 550k", "what would the monthly payment be?")
     assert "$3,130 a month" in _reply(turn)  # $550k, 10% down, 6.5% over 30 years
+
+
+async def test_what_was_heard_is_echoed_in_other_words_on_other_turns(conversation: Conversation) -> None:
+    turns = await _say(conversation, "3 bed in fontana", "up to 550k", "actually make it 4 beds")
+    assert sum(", got it." in _reply(t) for t in turns) == 1  # not ", got it." on every text
