@@ -192,10 +192,10 @@ class _Event(_Shape):
 
     @model_validator(mode="after")
     def _complete(self) -> _Event:
-        if self.type == "event_callback" and self.event is None:
-            raise ValueError("event_callback without an event")
-        if self.type == "url_verification" and self.challenge is None:
-            raise ValueError("url_verification without a challenge")
+        if self.event is None and (self.type == "event_callback" or "event" in self.model_fields_set):
+            raise ValueError("an event that is not an object")  # bolt reads body.get("event", {}) as a dict
+        if self.type == "url_verification" and not self.challenge:
+            raise ValueError("url_verification without a challenge")  # bolt skips an empty one, then reads the event
         return self
 
 
