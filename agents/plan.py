@@ -43,7 +43,8 @@ _FILLER = re.compile(r"^\s*(?:like|maybe|around|about|prob|probably|tipo|como|a 
 _COUNT = re.compile(r"\b([1-9])\b")
 # "actually 5 works better", "how about 4?": a new hour for the meeting being arranged.
 _NEW_HOUR = re.compile(
-    r"\b(?:[1-9]|1[0-2])\b.{0,12}\b(?:works|better|instead)\b|\b(?:how|what) about (?:[1-9]|1[0-2])\b"
+    r"\b(1[0-2]|[1-9])\b.{0,12}\b(?:works|better|instead)\b|\b(?:how|what) about (1[0-2]|[1-9])\b|"
+    r"(?:^|[.,!]\s*)(1[0-2]|[1-9])\s*\?\s*$"  # "wait no 10 doesnt work. 12?"
 )
 _AMOUNT = re.compile(r"\$?\d[\d,.]*\s*(?:-\s*\$?\d[\d,.]*\s*)?(?:k|m|mil|million|millon)?\b", re.IGNORECASE)
 
@@ -89,10 +90,11 @@ _TIMELINE_CUE = re.compile(
 )
 
 
-def _new_hour(s: Situation) -> bool:
-    """A new hour for the meeting being arranged ("actually 5 works better")."""
+def _new_hour(s: Situation) -> str | None:
+    """A new hour for the meeting being arranged ("actually 5 works better"), or None."""
     open_ = s.lead.appointment
-    return open_ is not None and open_.status == "requested" and _NEW_HOUR.search(fold(s.text)) is not None
+    match = _NEW_HOUR.search(fold(s.text)) if open_ is not None and open_.status == "requested" else None
+    return next(hour for hour in match.groups() if hour) if match else None
 
 
 def _words(field: str, limit: int = 8) -> Callable[[str, Facts], Facts]:
@@ -198,7 +200,7 @@ class Planner:
         self._answer_own_question(s, plan, acts)
         self._requested(s, plan)
         self._appointment(s, plan, acts)
-        self._answers(s, plan, reading.topics)
+        self._answers(s, plan, [] if _new_hour(s) else reading.topics)  # "wait no 10 doesnt work. 12?": the time
         self._situation(s, plan)
         if "unanswered" in acts:
             self._unanswered(s, plan)
@@ -307,13 +309,13 @@ class Planner:
             kind = kind or (open_.kind if open_ is not None else _MEETING.get(plan.draft.persona, "call"))
         if not when and open_ is not None and last in ("when", "time") and len(s.text.split()) <= 3:
             when = find_when(f"at {_FILLER.sub('', s.text)}")  # "4", "like 1?" answering "what time works best?"
-        elif not when and _new_hour(s) and (hour := _COUNT.search(s.text) or re.search(r"\b1[0-2]\b", s.text)):
-            when = find_when(f"at {hour.group(0)}")
+        elif not when and (hour := _new_hour(s)):
+            when = find_when(f"at {hour}")
         details = bool(when) or s.found.address is not None
         if kind is None and last.startswith("step:") and when:
             step = self.knowledge.steps.get(last.removeprefix("step:"))
             kind = step.kind if step is not None and step.kind != "task" else None
-        changing = last in _ARRANGING or "reschedule" in acts or not reading.topics
+        changing = last in _ARRANGING or "reschedule" in acts or not reading.topics or _new_hour(s) is not None
         if kind is None and open_ is not None and details and changing:
             kind = open_.kind
         meeting_time = when.time is not None or (when.day is not None and last != "timeline")

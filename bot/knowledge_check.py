@@ -7,6 +7,8 @@ a task or an escalation behind it is reported, with the file to fix.
 
 from __future__ import annotations
 
+import re
+
 from agents.knowledge import Knowledge
 from agents.promises import promises
 from agents.quality import check_reply
@@ -15,6 +17,8 @@ from agents.voice import answer_context
 from bot.config import Config
 
 MAX_ANSWER = 230  # leaves room for the greeting of a first reply and one question in 320
+# The first reply's introduction says this; an answer that says it again reads as a second introduction.
+_OPT_OUT_LINE = re.compile(r"reply stop|responda stop|stop to opt out|stop para (no recibir|dejar)", re.IGNORECASE)
 
 
 def check_knowledge(knowledge: Knowledge, config: Config) -> tuple[list[str], list[str]]:
@@ -22,19 +26,23 @@ def check_knowledge(knowledge: Knowledge, config: Config) -> tuple[list[str], li
     shown: list[str] = []
     problems: list[str] = []
     markets = [None, *config.markets.values()]
-    sample = Facts(price=650_000, bedrooms=3)
+    samples = (Facts(), Facts(price=650_000, bedrooms=3))  # what a lead has said so far: nothing, or a lot
     for topic in knowledge.topics.values():
         for language in Language:
-            for market, part in [(m, p) for m in markets for p in ("answer", "more") if p == "answer" or topic.more]:
+            wanted = ("answer", "more") if topic.more else ("answer",)
+            parts = [(m, p, f) for m in markets for p in wanted for f in samples]
+            for market, part, sample in parts:
                 context = answer_context(sample, market, "Maria")
                 text = knowledge.answer(topic.id, language, context, part)
                 where = f"topics/{topic.id}.toml {part}.{language.value} ({market.name if market else 'no market'})"
                 if len(text) > MAX_ANSWER:
                     problems.append(f"{where}: {len(text)} characters, at most {MAX_ANSWER}")
                 problems += [f"{where}: {problem}" for problem in check_reply(text, allowed_contacts=config.contacts())]
+                if _OPT_OUT_LINE.search(text):
+                    problems.append(f"{where}: repeats the introduction's opt-out line; say 'texting STOP ends them'")
                 if promises(text) and not (topic.task or topic.escalate):
                     problems.append(f"{where}: says a person will act, but the topic has no task")
-                if market is markets[-1] and part == "answer":
+                if market is markets[-1] and part == "answer" and sample is samples[-1]:
                     shown.append(
                         f"{topic.id} [{language.value}, {topic.persona.value if topic.persona else '-'}] {text}"
                     )

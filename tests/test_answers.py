@@ -300,3 +300,9 @@ async def test_a_monthly_payment_is_worked_out_on_the_leads_own_price(conversati
 async def test_what_was_heard_is_echoed_in_other_words_on_other_turns(conversation: Conversation) -> None:
     turns = await _say(conversation, "3 bed in fontana", "up to 550k", "actually make it 4 beds")
     assert sum(", got it." in _reply(t) for t in turns) == 1  # not ", got it." on every text
+
+
+async def test_a_bare_hour_asked_moves_the_meeting(conversation: Conversation, store: LeadStore) -> None:
+    await _say(conversation, "can you show me 1234 Haven Ave on Saturday at 10?", "wait no 10 doesnt work. 12?")
+    (appointment,) = await store.appointments(PHONE)
+    assert appointment.day == "saturday" and appointment.time == "12 pm"

@@ -83,3 +83,13 @@ es = "Las albercas necesitan permiso de construcción de la ciudad."
     assert "pool_permits" in knowledge.topics
     model = CentroidClassifier(knowledge.labelled_examples())
     assert model.guesses("do we need a permit to put in a pool?", top=1)[0].label == "pool_permits"
+
+
+def test_an_answer_that_repeats_the_opt_out_line_is_reported(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    path = directory / "topics" / "credit_score.toml"
+    text = path.read_text()
+    start = text.index('en = "', text.index("[answer]"))
+    path.write_text(text[:start] + 'en = "Most lenders want 620; reply STOP to opt out anytime. ' + text[start + 6 :])
+    _, problems = check_knowledge(load_knowledge(directory), CONFIG)
+    assert any("credit_score.toml answer.en" in p and "opt-out line" in p for p in problems), problems
