@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 
-from agents.text import fold
+from agents.text import fold, sentences
 from agents.types import Action
 
 OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"})
 OPT_IN = frozenset({"start", "unstop", "yes"})
 HELP = frozenset({"help", "info"})
+# Carrier words that opt out even as one sentence of a longer text ("actually nvm. STOP"); not
+# "cancel" or "end", which a sentence uses for other things ("I need to cancel. Monday?").
+_SENTENCE_OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "optout"})
 
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _JOINERS = re.compile(r"[\s\-_]+")
@@ -44,6 +47,8 @@ def keyword_action(text: str, *, talking: bool = False) -> Action | None:
         word = _JOINERS.sub("", word)  # "opt out", "OPT-OUT", "stop all"
     courteous = " ".join(_COURTESY.sub(" ", text.lower()).split())
     if word in OPT_OUT or courteous in OPT_OUT or _STOP_REQUEST.search(fold(text)):
+        return Action.OPT_OUT
+    if any(_EDGES.sub("", part).lower() in _SENTENCE_OPT_OUT for part in sentences(text)[1:]):
         return Action.OPT_OUT
     if word in OPT_IN and not (talking and word == "yes"):
         return Action.OPT_IN

@@ -34,7 +34,9 @@ HUMAN_REQUESTED = _any(
     r"\b(?:your|ur|jorge'?s|his|a)\s+(?:real|actual|personal|direct)\s+(?:number|phone|cell|line)\b|\bhear\s+(?:a\s+)?(?:real\s+)?(?:voice|human|person)\b",
     r"\b(?:call|contact|meet|see|talk\s+to|speak\s+to|reach)\s+jorge\b",
     r"\bmeeting\b|\bmeet\s+(?:up|in\s+person|with\s+you|you|jorge|at\s+(?:your|the)\s+office)\b|\bin[- ]person\b|\bsit\s+down\s+with\b|\bconsultation\b",
-    r"\bpersona\s+de\s+verdad\b|\bno\s+(?:con\s+)?un\s+robot\b|\b(?:me|nos)\s+(?:puede|pueden|podr[ií]a|podr[ií]an)\s+marcar\b|\bm[aá]rqu(?:e|en)me\b|\bmarcarme\b",
+    r"\bpersona\s+de\s+verdad\b|\bno\s+(?:con\s+)?un\s+robot\b|\b(?:me|nos)\s+(?:puede|pueden|podr[ií]a|podr[ií]an)\s+(?:marcar|hablar)\b|\bm[aá]rqu(?:e|en)me\b|\bmarcarme\b",
+    r"\bque\s+(?:(?:jorge|alguien|el|usted|ustedes|un\s+agente|una\s+persona)\s+)?(?:me|nos)\s+(?:llame|llamen|marque|marquen)\b"
+    r"|\bque\s+(?:jorge|alguien|un\s+agente|una\s+persona)\s+(?:me|nos)\s+(?:hable|contacte)\b",  # "quiero que Jorge me llame"
     r"\bhablar\s+con\b|\bll[aá]m(?:e|a|en)me\b|\bll[aá]menos\b|\b(?:me|nos)\s+(?:puede|pueden|podr[ií]a|podr[ií]an)\s+llamar\b|\bllamada\b|\breuni[oó]n\b|\breunirnos\b|\bcita\s+con\b|\bpersona\s+real\b|\beres\s+(?:un\s+)?(?:robot|bot|humano|persona)\b",
 )
 

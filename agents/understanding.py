@@ -57,6 +57,7 @@ REFERS_BACK = re.compile(
     r"\b(?:it|that|this|those|these|them|eso|esa|ese|esto|esta|lo|la|what now|now what|what do (?:we|i) do|"
     r"what should (?:we|i) do|what are (?:our|my) options|que hacemos|que hago|y ahora)\b"
 )
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")  # "si porfa 😊" is "si porfa"
 APPOINTMENT_ACTS = {"see_home": "showing", "visit_request": "listing_consult", "call_request": "call"}
 # "pls dont call me, text only": a wish about calls, never a request for one.
 _NO_CALLS = re.compile(
@@ -110,6 +111,7 @@ class Understanding:
         self.model = CentroidClassifier(knowledge.labelled_examples())
 
     def read(self, text: str) -> Reading:
+        text = _EMOJI.sub(" ", text)
         topics: list[str] = []
         acts: list[str] = []
         questions: list[str] = []

@@ -306,3 +306,8 @@ async def test_a_bare_hour_asked_moves_the_meeting(conversation: Conversation, s
     await _say(conversation, "can you show me 1234 Haven Ave on Saturday at 10?", "wait no 10 doesnt work. 12?")
     (appointment,) = await store.appointments(PHONE)
     assert appointment.day == "saturday" and appointment.time == "12 pm"
+
+
+async def test_an_emoji_does_not_hide_a_yes(conversation: Conversation) -> None:
+    first, second = await _say(conversation, "what credit score do i need to buy?", "si porfa 😊")
+    assert first.decision.question == "step:lender_intro" and second.decision.steps == ["lender_intro"]

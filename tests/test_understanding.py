@@ -74,6 +74,8 @@ def test_the_place_a_lead_names_is_kept_as_spelt(text: str, place: str | None) -
         ("I want to talk to a real person", Reason.HUMAN_REQUESTED),
         ("can we set up a meeting this week", Reason.HUMAN_REQUESTED),
         ("quiero hablar con Jorge", Reason.HUMAN_REQUESTED),
+        ("si, y quiero que Jorge me llame, el viernes en la tarde", Reason.HUMAN_REQUESTED),
+        ("me pueden hablar el sabado en la mañana?", Reason.HUMAN_REQUESTED),
         ("what's your commission", Reason.NEGOTIATION),
         ("should we counter at 655", Reason.NEGOTIATION),
         ("can we ask the seller for a credit for the roof", Reason.NEGOTIATION),
@@ -119,6 +121,7 @@ def test_every_reason_that_applies_is_listed() -> None:
         "we're not making any offers for 6 months, just curious",
         "the home warranty company guarantees a tech in 48 hours",
         "bidding wars in Fontana are frustrating, but we're happy with how you've helped",
+        "que bueno que me hable en español",
     ],
 )
 def test_ordinary_messages_do_not_escalate(text: str) -> None:
