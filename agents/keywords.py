@@ -24,7 +24,9 @@ _SENTENCE_OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "optout"})
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _JOINERS = re.compile(r"[\s\-_]+")
 # Words around a keyword that leave it a keyword: "Stop. Thank you", "stop please", "pls stop".
-_COURTESY = re.compile(r"\b(?:please|pls|plz|thank you|thanks|thx|ty|now|it|ok|okay|por favor|gracias|ya)\b|[^\w\s]")
+_COURTESY = re.compile(
+    r"\b(?:please|pls|plz|thank you|thanks|thx|ty|now|it|ok|okay|just|por favor|gracias|ya)\b|[^\w\s]"
+)
 _STOP_REQUEST = re.compile(
     r"(?<!don't )(?<!dont )(?<!do not )(?<!never )\b(?:stop|quit|cease)\s+(?:texting|messaging|contacting|calling"
     r"|sending\s+(?:me\s+|us\s+)?(?:texts|messages|stuff|these|this))\b"

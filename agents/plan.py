@@ -219,7 +219,7 @@ class Planner:
         draft.news = draft.news or bool(s.found.known()) or s.new_market or lead.is_new
         if draft.opening is None:
             draft.opening = next((a for a in ("later", "thanks", "closing", "greeting") if a in acts), None)
-            if draft.opening == "closing" and (draft.answers or draft.unknown or draft.appointment):
+            if draft.opening == "closing" and (draft.answers or draft.unknown or draft.appointment or s.found.known()):
                 draft.opening = None  # "ok. does that change it?": the answer, not "Sounds good!"
         draft.market_note = (
             s.new_market and not draft.answers and not draft.appointment and draft.persona in _MARKET_TALK

@@ -85,16 +85,19 @@ COMPLIANCE = _any(
     r"\b(?:no|without|fewer|less|many|lots\s+of|a\s+lot\s+of|full\s+of|refuse|avoid|don'?t\s+want|hate)\s+(?:\w+\s+)?(?:kids|children|families|babies|teenagers)\b|\b(?:buyers?|tenants?|renters?|people|neighbou?rs?|couples?|families)\s+with\s+(?:\w+\s+)?(?:kids|children|babies)\b|\bfamilial\s+status\b|\bfamily[- ]friendly\b|\b(?:good|safe|best|right)\s+for\s+(?:my|our)\s+(?:kids|children|family)\b|\bgood\s+(?:area|neighbou?rhood|place|city|town|fit)\s+for\s+(?:a\s+|an\s+)?(?:young\s+|old\s+|older\s+|single\s+|retired\s+|elderly\s+|gay\s+|big\s+)?(?:couples?|famil(?:y|ies)|kids|children|singles?|retirees|seniors|people\s+like\s+us|women|men)\b|\badults?\s+only\b|\bpregnan(?:t|cy)\b|\bsin\s+niños\b|\bsin\s+ninos\b",
     r"\bwhat\s+(?:kind|type|sort)s?\s+of\s+(?:people|families|folks|neighbou?rs|crowd|residents)\b|\bdemographics?\b|\bqu[eé]\s+tipo\s+de\s+(?:gente|personas|familias|vecinos)\b",
     r"\bdisab(?:led|ility|ilities)\b|\bhandicap(?:ped)?\b|\bwheelchair\b|\bsection\s*8\b|\bservice\s+(?:dog|animal)\b|\bemotional\s+support\b|\bdiscapacit",
+    r"\b(?:no\s+quiero|no\s+queremos|sin|nada\s+de)\s+(?:\w+\s+)?(?:familias|ni[nñ]os|ni[nñ]as|beb[eé]s|ancianos|viejitos|personas\s+mayores)\b",
     r"\bgay\b|\blesbian\b|\blgbt\w*\b|\btransgender\b|\bsexual\s+orientation\b|\bsingle\s+(?:moms?|mothers|women|men)\b|\bold\s+people\b|\bseniors?\s+only\b|\bdiscriminat",
     # rule-breaking: prompt injection, guarantees, other people's data
     r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|your\s+|the\s+|previous\s+|prior\s+|above\s+|my\s+|these\s+)*(?:instructions|rules|prompts?|guidelines|programming|policies|policy|restrictions)\b",
     r"\bsystem\s+prompt\b|\byou\s+are\s+now\b|\bact\s+as\s+(?:a|an|if)\b|\bpretend\s+(?:to\s+be|you)\b|\bjailbreak\b|\bdeveloper\s+mode\b|\bnew\s+instructions\b|\breveal\s+your\b|\b(?:olvida|ignora)\s+(?:tus|las|todas)\b",
     r"\bguarantee[ds]?\b|\bpromise\s+(?:me|us|that|it)\b|\b100\s*%\s+(?:sure|certain)\b|\bgarantiz|\bme\s+promete",
     r"\b(?:other|another|previous|past|your)\s+clients?\b|\bsend\s+me\s+(?:their|his|her)\b|\b(?:other|another|previous|your\s+other)\s+(?:clients?|buyers?|sellers?|leads?|bidders?|customers?)(?:'s?)?\s+(?:info|information|data|names?|numbers?|phones?|address(?:es)?|offers?|emails?|details|contact)\b|\bwho\s+else\s+(?:is|has|made|put)\b|\bwhat\s+(?:did|are)\s+the\s+other\s+(?:buyers?|offers?|bidders?|people|folks|families)\b|\bnames\s+too\b",
+    r"\bwho\s+else\b[^.?!]{0,40}\b(?:texting|texted|contacting|contacted|calling|called)\b|\bneighbou?r'?s?\b.{0,100}\b(?:bottom\s+line|lowest\s+price|why\s+(?:are\s+)?they)",
     r"\b(?:jorge'?s|his|her|the\s+seller'?s|the\s+owner'?s|the\s+buyer'?s|your)\s+(?:home|personal|private|cell)\s+(?:address|phone|number|email)\b|\b(?:list|names|numbers)\s+of\s+(?:your\s+)?(?:clients|buyers|leads|customers)\b",
 )
 
 UNHAPPY_CLIENT = _any(
+    r"\byou\s+people\b|\b(?:\d+(?:st|nd|rd|th)|third|fourth|fifth|another)\s+(?:text|message)s?\s+from\s+(?:you|this)",
     r"\bfrustrat\w*|\bangry\b|\bupset\b|\bfurious\b|\bpissed\b|\bmad\s+(?:at|about)\b|\bdisappoint\w*|\bunhappy\b|\bnot\s+(?:happy|satisfied|pleased)\b|\bdissatisfied\b",
     r"\bunacceptable\b|\bunprofessional\b|\bincompetent\b|\buseless\b|\bridiculous\b|\bwaste\s+of\s+(?:my\s+|our\s+)?time\b|\bfed\s+up\b|\bsick\s+(?:and\s+tired\s+)?of\b|\btired\s+of\s+waiting\b|\bhad\s+enough\b",
     r"\b(?:terrible|horrible|awful|worst|bad|poor|lousy)\s+(?:service|experience|communication|job|agent|team|help)\b|\byou(?:'re|\s+are|\s+guys\s+are)\s+(?:terrible|horrible|awful|the\s+worst|useless|a\s+joke)\b",

@@ -47,7 +47,7 @@ def test_sentences_with_keywords_are_ordinary_messages(text: str) -> None:
      "Remove me from your list", "don't text me again", "No me manden más mensajes", "Dejen de escribirme",
      "Ya no me manden mensajes por favor", "no nos envíen más textos", "Bórrenme de su lista, ya no me interesa",
      "pls stop texting me, my brother is helping us", "stop please", "Stop. Thank you", "stop it", "lose my number",
-     "wrong number", "no me escriban más", "ya compramos, bórrenme", "actually nvm. STOP", "STOP 🛑"],
+     "wrong number", "no me escriban más", "ya compramos, bórrenme", "actually nvm. STOP", "STOP 🛑", "just stop"],
 )  # fmt: skip
 def test_plain_requests_to_stop_texting_opt_out(text: str) -> None:
     assert keyword_action(text) is Action.OPT_OUT

@@ -87,6 +87,10 @@ def test_the_place_a_lead_names_is_kept_as_spelt(text: str, place: str | None) -
         ("can you guarantee it sells in 30 days", Reason.COMPLIANCE),
         ("this is ridiculous, nobody called me back", Reason.UNHAPPY_CLIENT),
         ("estoy muy molesto con el servicio", Reason.UNHAPPY_CLIENT),
+        ("this is the 4th text from you people. I TOLD the other guy im not selling", Reason.UNHAPPY_CLIENT),
+        ("no quiero familias con niños chiquitos, puedo poner eso en el anuncio?", Reason.COMPLIANCE),
+        ("who else have u been texting on my street", Reason.COMPLIANCE),
+        ("my neighbor on sage ct is selling with u guys. whats their bottom line?", Reason.COMPLIANCE),
     ],
 )
 def test_escalation_reasons(text: str, reason: Reason) -> None:
@@ -122,6 +126,8 @@ def test_every_reason_that_applies_is_listed() -> None:
         "the home warranty company guarantees a tech in 48 hours",
         "bidding wars in Fontana are frustrating, but we're happy with how you've helped",
         "que bueno que me hable en español",
+        "who else works with jorge on his team?",
+        "our neighbor sold for 1.6M, what would ours list at",
     ],
 )
 def test_ordinary_messages_do_not_escalate(text: str) -> None:
