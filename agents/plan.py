@@ -41,6 +41,10 @@ _PLEASE = re.compile(r"\b(?:please|pls|plz|sure|would help|that would|por favor|
 _FOLLOW_UP_WORDS = 4
 _FILLER = re.compile(r"^\s*(?:like|maybe|around|about|prob|probably|tipo|como|a las?|at)\s+", re.IGNORECASE)
 _COUNT = re.compile(r"\b([1-9])\b")
+# "saturday at 10 works for the walk through": a day and a time taken, not a question about a topic.
+_ACCEPT = re.compile(
+    r"\b(?:works?|sounds good|is good|is fine|fine|perfect|see you|ok|okay|sure|me queda|esta bien|perfecto)\b"
+)
 # "actually 5 works better", "how about 4?": a new hour for the meeting being arranged.
 _NEW_HOUR = re.compile(
     r"\b(1[0-2]|[1-9])\b.{0,12}\b(?:works|better|instead)\b|\b(?:how|what) about (1[0-2]|[1-9])\b|"
@@ -200,7 +204,7 @@ class Planner:
         self._answer_own_question(s, plan, acts)
         self._requested(s, plan)
         self._appointment(s, plan, acts)
-        self._answers(s, plan, [] if _new_hour(s) else reading.topics)  # "wait no 10 doesnt work. 12?": the time
+        self._answers(s, plan, self._beside_a_time(s, plan))
         self._situation(s, plan)
         if "unanswered" in acts:
             self._unanswered(s, plan)
@@ -322,7 +326,12 @@ class Planner:
         # "saturday at 11?" or "sunday works": a day alone must come almost alone ("can we move stuff in
         # thursday?" asks something else).
         short = len(s.text.split()) <= (12 if when.day and when.time else 5)
-        if kind is None and meeting_time and not reading.topics and short and _NOTED not in acts:
+        # Beside a day and a time, only a topic its patterns name holds the meeting back.
+        timed = when.day and when.time
+        holding = [t for t in reading.topics if not timed or t in self.knowledge.pattern_hits(s.text)]
+        if timed and _ACCEPT.search(fold(s.text)):
+            holding = []
+        if kind is None and meeting_time and not holding and short and _NOTED not in acts:
             kind = _MEETING.get(plan.draft.persona, "call")  # "saturday at 11?": a day and time alone ask to meet
         if kind is None:
             return
@@ -338,6 +347,19 @@ class Planner:
             update["address"] = s.lead.facts.address
         plan.appointment = base.model_copy(update=update)
         plan.draft.appointment = plan.appointment
+
+    def _beside_a_time(self, s: Situation, plan: Plan) -> list[str]:
+        """The topics to answer beside a meeting time: none when the text only changes or takes the
+        time ("wait no 10 doesnt work. 12?", "saturday at 10 works for the walk through"), only the
+        sure ones when a day and a time lead it ("Thursday around 10. My number is this one")."""
+        when = s.reading.when
+        if _new_hour(s):
+            return []
+        if plan.draft.appointment is None or not (when.day and when.time):
+            return s.reading.topics
+        if _ACCEPT.search(fold(s.text)):
+            return []
+        return [t for t in s.reading.topics if t in self.knowledge.pattern_hits(s.text)]
 
     def _answers(self, s: Situation, plan: Plan, topics: list[str]) -> None:
         for topic_id in topics:

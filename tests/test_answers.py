@@ -311,3 +311,11 @@ async def test_a_bare_hour_asked_moves_the_meeting(conversation: Conversation, s
 async def test_an_emoji_does_not_hide_a_yes(conversation: Conversation) -> None:
     first, second = await _say(conversation, "what credit score do i need to buy?", "si porfa 😊")
     assert first.decision.question == "step:lender_intro" and second.decision.steps == ["lender_intro"]
+
+
+async def test_a_day_and_time_taken_is_booked_over_a_faint_topic(conversation: Conversation, store: LeadStore) -> None:
+    turns = await _say(conversation, "I am 81 and want to sell my home in Alta Loma, I'd rather speak to a person",
+                       "Thursday morning around 10. My number is this one.")  # fmt: skip
+    assert "appointment" in turns[1].events and turns[1].decision.topics == []
+    (appointment,) = await store.appointments(PHONE)
+    assert appointment.day == "thursday" and appointment.time == "around 10 am"
