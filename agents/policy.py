@@ -73,7 +73,7 @@ COMPLIANCE = _any(
     DISCLOSURE_QUESTION,
     r"\b(?:negros|blancos|morenos|asi[aá]ticos|gringos|hispanos|latinos|mexicanos|inmigrantes|ind[ií]genas)\b",
     r"\bpeople\s+like\s+us\b|\bour\s+(?:own\s+)?kind\b|\bgente\s+como\s+nosotros\b|\bcat[oó]lic[oa]s?\b|\bcristian[oa]s?\b|\bjud[ií]os?\b|\bmusulman[ae]s?\b",
-    r"\b(?:have|need|required|obligated)\s+to\s+(?:tell|inform|let\s+know|mention)\s+(?:the\s+)?(?:buyers?|them|anyone)\b|\btell\s+(?:the\s+)?buyers?\s+about\b|\bdisclos(?:e|ed|ing|ure|ures)\b|\bdivulgar\b|\brevelar\b|\bdied\b|\bdeath\b|\bmurder(?:ed)?\b|\bsuicide\b|\bhaunted\b|\bmuri[oó]\b",
+    r"\b(?:have|need|required|obligated)\s+to\s+(?:tell|inform|let\s+know|mention)\s+(?:the\s+)?(?:buyers?|them|anyone)\b|\btell\s+(?:the\s+)?buyers?\s+about\b|\bdisclos(?:e|ed|ing|ure|ures)\b|\bdivulgar\b|\brevelar\b|\b(?:died|death|muri[oó]|falleci[oó])\b[^.?!]{0,30}\b(?:in|inside|at|en)\s+(?:the|this|that|my|our|la|el|esa|esta)\s+(?:house|home|property|place|unit|bedroom|casa|propiedad)\b|\bmurder(?:ed)?\b|\bsuicide\b|\bhaunted\b",
     r"\b(?:get|kick|force|throw)\s+(?:him|her|them|(?:my|our|the)\s+(?:tenants?|renters?))\s+out\b|\btenants?\b[^.?!]{0,60}\b(?:behind\s+on|not\s+paying|stopped\s+paying|won'?t\s+pay|hasn'?t\s+paid)\b|\bsacar\s+(?:al|a\s+los|a\s+mis?)\s+inquilin|\binquilin\w*\b[^.?!]{0,60}\bno\s+(?:paga|ha\s+pagado|quiere\s+(?:salir|irse))\b",
     r"\bevict(?:ion|ions|ed|ing)?\b|\bdesalo(?:jo|jar)\b|\bkick\s+(?:out\s+)?(?:the|my|our)\s+tenants?\b|\btenants?\s+(?:won'?t|refuse\s+to)\s+leave\b|\bsquatters?\b",
     # protected classes (Fair Housing)

@@ -90,6 +90,8 @@ def test_the_place_a_lead_names_is_kept_as_spelt(text: str, place: str | None) -
         ("this is the 4th text from you people. I TOLD the other guy im not selling", Reason.UNHAPPY_CLIENT),
         ("no quiero familias con niños chiquitos, puedo poner eso en el anuncio?", Reason.COMPLIANCE),
         ("who else have u been texting on my street", Reason.COMPLIANCE),
+        ("someone died in the house, do i have to tell buyers?", Reason.COMPLIANCE),
+        ("alguien murió en la casa, tengo que decirle al comprador?", Reason.COMPLIANCE),
         ("my neighbor on sage ct is selling with u guys. whats their bottom line?", Reason.COMPLIANCE),
     ],
 )
@@ -127,6 +129,7 @@ def test_every_reason_that_applies_is_listed() -> None:
         "bidding wars in Fontana are frustrating, but we're happy with how you've helped",
         "que bueno que me hable en español",
         "who else works with jorge on his team?",
+        "my husband died last year, now this 3 bed is too big for me",  # grief, not a disclosure question
         "our neighbor sold for 1.6M, what would ours list at",
     ],
 )
