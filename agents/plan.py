@@ -222,13 +222,17 @@ class Planner:
             draft.noted = (reading.when.time or "").split(" ", 1)[-1] if reading.when.time else None
         draft.news = draft.news or bool(s.found.known()) or s.new_market or lead.is_new
         if draft.opening is None:
-            draft.opening = next((a for a in ("later", "thanks", "closing", "greeting") if a in acts), None)
+            draft.opening = next(
+                (a for a in ("not_interested", "later", "thanks", "closing", "greeting") if a in acts), None
+            )
             if draft.opening == "closing" and (draft.answers or draft.unknown or draft.appointment or s.found.known()):
                 draft.opening = None  # "ok. does that change it?": the answer, not "Sounds good!"
         draft.market_note = (
             s.new_market and not draft.answers and not draft.appointment and draft.persona in _MARKET_TALK
         )
-        if draft.opening != "later" and not (reading.only_acts and draft.opening in ("thanks", "closing")):
+        if draft.opening not in ("later", "not_interested") and not (
+            reading.only_acts and draft.opening in ("thanks", "closing")
+        ):
             self._ask(s, plan)  # "maybe later, still cleaning out her stuff": nothing asked over it
         said = (draft.opening, draft.news, draft.appointment, draft.answers, draft.done, draft.unknown, draft.question)
         if not any(said) and not draft.offer and draft.persona is not Persona.NEGOTIATION:

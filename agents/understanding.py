@@ -58,6 +58,8 @@ REFERS_BACK = re.compile(
     r"what should (?:we|i) do|what are (?:our|my) options|que hacemos|que hago|y ahora)\b"
 )
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")  # "si porfa 😊" is "si porfa"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[a-z]{2,}", re.IGNORECASE)
+_WHOLE = {"greeting", "thanks", "closing", "later", "not_interested"}  # acts whose patterns hold the whole sentence
 APPOINTMENT_ACTS = {"see_home": "showing", "visit_request": "listing_consult", "call_request": "call"}
 # "pls dont call me, text only": a wish about calls, never a request for one.
 _NO_CALLS = re.compile(
@@ -211,8 +213,10 @@ class Understanding:
         acts = [h for h in hits if h in self.knowledge.acts]
         if patterns_only:
             return topics, acts
-        if acts and len(sentence.split()) <= SHORT and not is_question(sentence):
-            return topics, acts  # "Hi there!", "yes please": nothing more to read in it
+        if acts and len(sentence.split()) <= SHORT and (not is_question(sentence) or set(acts) <= _WHOLE):
+            return topics, acts  # "Hi there!", "yes please", "hello?": nothing more to read in it
+        if _EMAIL.search(sentence):
+            return topics, acts  # "my email is dan@gmail.com": an address, not a question about email
         guesses = self.model.guesses(sentence, top=12)
         if len(topics) > 1:  # several patterns: keep the kinds the model also finds close
             scores = {g.label: g.score for g in guesses}

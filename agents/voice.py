@@ -101,7 +101,7 @@ def holding(lead: Lead, language: Language, reasons: list[Reason], appointment: 
     """The short reply a lead gets while Jorge looks at an escalation (echoing the day and time of
     an appointment request, so the lead knows it was heard)."""
     context = {"first": lead.is_new, "name": lead.name, "reasons": [r.value for r in reasons],
-               "appointment": appointment.model_dump() if appointment else None}  # fmt: skip
+               "turn": lead.replies_sent, "appointment": appointment.model_dump() if appointment else None}  # fmt: skip
     return _finish(f"{language.value}/holding.j2", context)
 
 

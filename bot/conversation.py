@@ -193,6 +193,9 @@ class Conversation:
         before = lead.persona
         lead = apply_decision(lead, decision, replied=reply is not None)
         lead = await self.store.save(lead)
+        if "not_interested" in decision.acts and not lead.followups_stopped:
+            await self.store.set_fields(lead.phone, followups_stopped=True)  # "not interested": no check-ins
+            lead = lead.model_copy(update={"followups_stopped": True})
         if before is not None and lead.persona != before and lead.slack_thread:
             title = f"*Persona handoff*: {before.value} → {lead.persona.value if lead.persona else '-'}"
             await self._post_thread(lead, context_packet(lead, title, f"the lead wrote: {escape(text[:200])}"))

@@ -319,3 +319,21 @@ async def test_a_day_and_time_taken_is_booked_over_a_faint_topic(conversation: C
     assert "appointment" in turns[1].events and turns[1].decision.topics == []
     (appointment,) = await store.appointments(PHONE)
     assert appointment.day == "thursday" and appointment.time == "around 10 am"
+
+
+async def test_not_interested_is_thanked_and_gets_no_check_ins(conversation: Conversation, store: LeadStore) -> None:
+    _, turn = await _say(conversation, "how much could i sell my house in fontana?", "ah ok. not interested in selling")
+    assert turn.decision.question is None and "thanks" in _reply(turn).lower()
+    stored = await store.get(PHONE)
+    assert stored is not None and stored.followups_stopped
+
+
+async def test_hello_is_a_greeting_and_an_email_is_not_a_wire_fraud_question(conversation: Conversation) -> None:
+    _, hello, email = await _say(conversation, "3 bed in fontana", "hello?", "My email is dan.whitaker@gmail.com")
+    assert hello.decision.topics == [] and "Mello" not in _reply(hello)
+    assert email.decision.topics == [] and "wire" not in _reply(email).lower()
+
+
+async def test_a_held_reply_to_is_this_a_real_person_says_it_is_the_assistant(conversation: Conversation) -> None:
+    _, turn = await _say(conversation, "3 bed in fontana", "is this a real person?")
+    assert turn.decision.escalate and "assistant" in turn.decision.reply
