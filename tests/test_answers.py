@@ -337,3 +337,8 @@ async def test_hello_is_a_greeting_and_an_email_is_not_a_wire_fraud_question(con
 async def test_a_held_reply_to_is_this_a_real_person_says_it_is_the_assistant(conversation: Conversation) -> None:
     _, turn = await _say(conversation, "3 bed in fontana", "is this a real person?")
     assert turn.decision.escalate and "assistant" in turn.decision.reply
+
+
+async def test_next_weekend_is_said_as_next_weekend(conversation: Conversation) -> None:
+    (turn,) = await _say(conversation, "4 bed in rancho up to 800k, would love to see a few next weekend")
+    assert "confirm next weekend" in _reply(turn) and "next this" not in _reply(turn)
