@@ -228,7 +228,7 @@ class Planner:
             if draft.opening == "closing" and (draft.answers or draft.unknown or draft.appointment or s.found.known()):
                 draft.opening = None  # "ok. does that change it?": the answer, not "Sounds good!"
         draft.market_note = (
-            s.new_market and not draft.answers and not draft.appointment and draft.persona in _MARKET_TALK
+            s.new_market and not (draft.answers or draft.appointment or draft.unknown) and draft.persona in _MARKET_TALK
         )
         if draft.opening not in ("later", "not_interested") and not (
             reading.only_acts and draft.opening in ("thanks", "closing")

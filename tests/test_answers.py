@@ -342,3 +342,8 @@ async def test_a_held_reply_to_is_this_a_real_person_says_it_is_the_assistant(co
 async def test_next_weekend_is_said_as_next_weekend(conversation: Conversation) -> None:
     (turn,) = await _say(conversation, "4 bed in rancho up to 800k, would love to see a few next weekend")
     assert "confirm next weekend" in _reply(turn) and "next this" not in _reply(turn)
+
+
+async def test_a_question_passed_on_is_not_followed_by_market_figures(conversation: Conversation) -> None:
+    (turn,) = await _say(conversation, "whats the best pizza place in upland?")
+    assert turn.decision.unanswered and "median" not in _reply(turn)
