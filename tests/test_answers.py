@@ -347,3 +347,9 @@ async def test_next_weekend_is_said_as_next_weekend(conversation: Conversation) 
 async def test_a_question_passed_on_is_not_followed_by_market_figures(conversation: Conversation) -> None:
     (turn,) = await _say(conversation, "whats the best pizza place in upland?")
     assert turn.decision.unanswered and "median" not in _reply(turn)
+
+
+async def test_pressure_to_sign_for_cash_while_behind_gets_a_warning_for_jorge(conversation: Conversation) -> None:
+    (turn,) = await _say(conversation, "im 4 months behind on my mortgage and a guy offered cash if i sign today")
+    assert turn.decision.escalate and "foreclosure" in turn.decision.topics
+    assert "Don't sign anything under pressure" in turn.decision.draft
