@@ -330,12 +330,7 @@ class Planner:
         # "saturday at 11?" or "sunday works": a day alone must come almost alone ("can we move stuff in
         # thursday?" asks something else).
         short = len(s.text.split()) <= (12 if when.day and when.time else 5)
-        # Beside a day and a time, only a topic its patterns name holds the meeting back.
-        timed = when.day and when.time
-        holding = [t for t in reading.topics if not timed or t in self.knowledge.pattern_hits(s.text)]
-        if timed and _ACCEPT.search(fold(s.text)):
-            holding = []
-        if kind is None and meeting_time and not holding and short and _NOTED not in acts:
+        if kind is None and meeting_time and not self._asked_beside(s) and short and _NOTED not in acts:
             kind = _MEETING.get(plan.draft.persona, "call")  # "saturday at 11?": a day and time alone ask to meet
         if kind is None:
             return
@@ -353,13 +348,18 @@ class Planner:
         plan.draft.appointment = plan.appointment
 
     def _beside_a_time(self, s: Situation, plan: Plan) -> list[str]:
-        """The topics to answer beside a meeting time: none when the text only changes or takes the
-        time ("wait no 10 doesnt work. 12?", "saturday at 10 works for the walk through"), only the
-        sure ones when a day and a time lead it ("Thursday around 10. My number is this one")."""
-        when = s.reading.when
+        """The topics to answer: none when the text only moves the meeting ("wait no 10 doesnt work.
+        12?"), and beside a meeting time only those really asked."""
         if _new_hour(s):
             return []
-        if plan.draft.appointment is None or not (when.day and when.time):
+        return s.reading.topics if plan.draft.appointment is None else self._asked_beside(s)
+
+    def _asked_beside(self, s: Situation) -> list[str]:
+        """The topics a text asks about beside a day and a time: only those its patterns name
+        ("Thursday around 10. My number is this one" is not about how we got the number), none
+        when it takes the time ("saturday at 10 works for the walk through")."""
+        when = s.reading.when
+        if not (when.day and when.time):
             return s.reading.topics
         if _ACCEPT.search(fold(s.text)):
             return []
