@@ -16,7 +16,7 @@ import httpx
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, click_payload
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.product import Product
 
@@ -57,13 +57,7 @@ def interact(product: Product, payload: dict[str, Any]) -> httpx.Response:
 
 
 def click(product: Product, action_id: str, escalation_id: str, user: str) -> httpx.Response:
-    return interact(product, {
-        "type": "block_actions", "user": {"id": user, "username": user}, "team": {"id": "T1"},
-        "api_app_id": "A1", "token": "x", "trigger_id": f"trigger-{user}", "channel": {"id": CHANNEL},
-        "container": {"type": "message", "channel_id": CHANNEL, "message_ts": "1"},
-        "actions": [{"action_id": action_id, "block_id": f"escalation:{escalation_id}", "value": escalation_id,
-                     "type": "button", "action_ts": "1"}],
-    })  # fmt: skip
+    return interact(product, click_payload(action_id, escalation_id, user, CHANNEL))
 
 
 def slash(product: Product, text: str, user: str = MARIA) -> str:

@@ -17,6 +17,17 @@ BOT_TOKEN = "xoxb-test-token"
 SIGNING_SECRET = "test-signing-secret"
 
 
+def click_payload(action_id: str, escalation_id: str, user: str, channel: str) -> dict[str, Any]:
+    """The block_actions payload Slack posts when `user` clicks a button of an approval prompt."""
+    return {
+        "type": "block_actions", "user": {"id": user, "username": user}, "team": {"id": "T1"},
+        "api_app_id": "A1", "token": "x", "trigger_id": f"trigger-{user}", "channel": {"id": channel},
+        "container": {"type": "message", "channel_id": channel, "message_ts": "1"},
+        "actions": [{"action_id": action_id, "block_id": f"escalation:{escalation_id}", "value": escalation_id,
+                     "type": "button", "action_ts": "1"}],
+    }  # fmt: skip
+
+
 @dataclass
 class Call:
     method: str

@@ -28,7 +28,7 @@ from bot.app import create_app
 from bot.settings import Settings, load_settings
 from bot.store import LeadStore
 from bot.worker import build_worker
-from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, click_payload
 from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 BASE_URL = "http://jorge.test"
@@ -110,13 +110,7 @@ class Running:
         return await self.slack_post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     async def click(self, action_id: str, value: str, user: str) -> httpx.Response:
-        return await self.interact({
-            "type": "block_actions", "user": {"id": user, "username": user}, "team": {"id": "T1"},
-            "api_app_id": "A1", "token": "x", "trigger_id": f"trigger-{user}", "channel": {"id": CHANNEL},
-            "container": {"type": "message", "channel_id": CHANNEL, "message_ts": "1"},
-            "actions": [{"action_id": action_id, "block_id": f"escalation:{value}", "value": value,
-                         "type": "button", "action_ts": "1"}],
-        })  # fmt: skip
+        return await self.interact(click_payload(action_id, value, user, CHANNEL))
 
     async def slash(self, text: str, user: str = MARIA, response_url: str = "https://hooks.slack.invalid/x") -> str:
         body = urlencode({
