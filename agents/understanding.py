@@ -126,7 +126,8 @@ class Understanding:
             refers_back = REFERS_BACK.search(fold(sentence)) is not None
             if asking and refers_back and found_topics and not self._sure(sentence, found_topics):
                 found_topics = []  # "can u do it from the address?": about the last answer, not a faint new topic
-            if found_topics and self.knowledge.step_requests(sentence):  # "pls send me the lender info"
+            requested = self.knowledge.step_requests(sentence)
+            if found_topics and requested:  # "pls send me the lender info"
                 found_topics = [t for t in found_topics if t in self.knowledge.pattern_hits(sentence)]
             if not found_topics and len(sentence.split()) > WINDOW:
                 found_topics = self._in_windows(sentence)
@@ -142,7 +143,7 @@ class Understanding:
             if asking:
                 questions.append(sentence)
                 placing = [a for a in found_acts if a != "reschedule"]  # "does that change it?" asks about the answer
-                if not found_topics and not placing and not self.knowledge.step_requests(sentence):
+                if not found_topics and not placing and not requested:
                     unplaced.append(sentence)
         points_back = any(REFERS_BACK.search(fold(q)) or len(q.split()) <= BARE_QUESTION for q in unplaced)
         if unplaced and stated and points_back:
