@@ -19,12 +19,14 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import TemplateError
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from agents.classifier import CentroidClassifier
 from agents.text import fold
 from agents.types import Language, Persona, Reason
 from templates import compile_text
@@ -149,6 +151,11 @@ class Knowledge:
             if step.patterns.all():
                 self._step_patterns[step.id] = re.compile("|".join(f"(?:{p})" for p in step.patterns.all()))
 
+    @cached_property
+    def model(self) -> CentroidClassifier:
+        """The classifier trained on every example, built on first use and kept with the knowledge."""
+        return CentroidClassifier(self.labelled_examples())
+
     def answer(self, topic_id: str, language: Language, context: Mapping[str, Any], part: str = "answer") -> str:
         """The topic's answer (or, `part="more"`, its details) in `language`, filled with `context`
         (market, facts, partner, owner)."""
@@ -197,8 +204,30 @@ def _validated(model: type[BaseModel], data: dict[str, Any], where: str) -> Any:
         raise KnowledgeError(f"{where}: {loc}: {message}") from None
 
 
+# The last knowledge read from each folder, with the files' sizes and times it was read from: the
+# web app, the worker and every `jorge` command in one process share it until a file changes.
+_LOADED: dict[Path, tuple[tuple[tuple[str, int, int], ...], Knowledge]] = {}
+
+
+def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    paths = [directory / "steps.toml", directory / "acts.toml", *sorted((directory / "topics").glob("*.toml"))]
+    stats = [(str(path), path.stat()) for path in paths if path.exists()]
+    return tuple((name, stat.st_mtime_ns, stat.st_size) for name, stat in stats)
+
+
 def load_knowledge(directory: Path) -> Knowledge:
-    """Read and validate every knowledge file under `directory`."""
+    """Every knowledge file under `directory`, read and validated (again only when a file changed)."""
+    directory = directory.resolve()
+    signature = _signature(directory)
+    kept = _LOADED.get(directory)
+    if kept is not None and kept[0] == signature:
+        return kept[1]
+    knowledge = _read_knowledge(directory)
+    _LOADED[directory] = (signature, knowledge)
+    return knowledge
+
+
+def _read_knowledge(directory: Path) -> Knowledge:
     topics_dir = directory / "topics"
     if not topics_dir.is_dir():
         raise KnowledgeError(f"{directory}: no topics/ folder; check knowledge_dir in the configuration file")

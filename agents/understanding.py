@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agents.classifier import CentroidClassifier
 from agents.knowledge import Knowledge
 from agents.text import fold, sentences
 from agents.times import When, find_when
@@ -110,7 +109,7 @@ def is_question(sentence: str) -> bool:
 class Understanding:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        self.model = CentroidClassifier(knowledge.labelled_examples())
+        self.model = knowledge.model
 
     def read(self, text: str) -> Reading:
         text = _EMOJI.sub(" ", text)
