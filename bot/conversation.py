@@ -393,8 +393,7 @@ class Conversation:
         history = await self.store.recent(lead.phone)
         posted = await self._notify("prompt", self.notifier.prompt(lead, escalation, history))
         if posted is not None:
-            update = {"slack_channel": json.dumps(posted.channel), "slack_ts": json.dumps(posted.ts)}
-            await self.store.redis.hset(self._escalation_key(escalation.id), mapping=update)
+            await self.store.update_escalation(escalation.id, slack_channel=posted.channel, slack_ts=posted.ts)
         return await self._remember_thread(lead, posted)
 
     async def _update_prompt(self, escalation: Escalation) -> None:
@@ -470,9 +469,6 @@ class Conversation:
 
     # Escalations ---------------------------------------------------------------------------
 
-    def _escalation_key(self, escalation_id: str) -> str:
-        return f"{self.store.prefix}:escalation:{escalation_id}"
-
     async def _escalate(self, lead: Lead, decision: Decision) -> Escalation:
         escalation = Escalation(
             id=secrets.token_hex(6),
@@ -482,27 +478,24 @@ class Conversation:
             decision=decision.route_view(),
             created_at=now(),
         )
-        fields = {name: json.dumps(value) for name, value in escalation.model_dump(mode="json").items()}
-        await self.store.redis.hset(self._escalation_key(escalation.id), mapping=fields)
-        await self.store.redis.zadd(f"{self.store.prefix}:pending-approvals", {escalation.id: now().timestamp()})
+        await self.store.save_escalation(escalation)
         return escalation
 
     async def escalation(self, escalation_id: str) -> Escalation:
-        raw = await self.store.redis.hgetall(self._escalation_key(escalation_id))
-        if not raw:
+        escalation = await self.store.escalation(escalation_id)
+        if escalation is None:
             raise UnknownLead(f"no escalation {escalation_id!r}")
-        return Escalation.model_validate({k: json.loads(v) for k, v in raw.items() if k in Escalation.model_fields})
+        return escalation
 
     async def _claim(self, escalation_id: str, by: str, state: str, text: str | None) -> Escalation:
         """Mark the escalation decided, atomically: the first caller wins, the rest are told who did."""
-        key = self._escalation_key(escalation_id)
-        if not await self.store.redis.exists(key):
+        claimed = await self.store.claim_escalation(
+            escalation_id, by, state=state, decided_by=by, decided_at=now().isoformat(), final_text=text
+        )
+        if claimed is None:
             raise UnknownLead(f"no escalation {escalation_id!r}")
-        if not await self.store.redis.hsetnx(key, "claimed_by", json.dumps(by)):
+        if not claimed:
             raise AlreadyHandled(await self.escalation(escalation_id))
-        update = {"state": state, "decided_by": by, "decided_at": now().isoformat(), "final_text": text}
-        await self.store.redis.hset(key, mapping={k: json.dumps(v) for k, v in update.items()})
-        await self.store.redis.zrem(f"{self.store.prefix}:pending-approvals", escalation_id)
         escalation = await self.escalation(escalation_id)
         await self.store.set_fields(escalation.phone, pending_escalation=None)
         waited = (now() - escalation.created_at).total_seconds()
@@ -536,7 +529,7 @@ class Conversation:
             delivery = {"sent": "sent", "failed": "not sent: Twilio refused it", "cancelled": "not sent: cancelled"
                         " by an opt-out or the kill switch"}.get(state, "retrying")  # fmt: skip
         if delivery != escalation.delivery:
-            await self.store.redis.hset(self._escalation_key(escalation.id), "delivery", json.dumps(delivery))
+            await self.store.update_escalation(escalation.id, delivery=delivery)
             escalation = escalation.model_copy(update={"delivery": delivery})
             await self._update_prompt(escalation)
         return escalation

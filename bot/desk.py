@@ -8,9 +8,7 @@ take over, assign, hand off, reply and pause one lead; anyone else is refused an
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
 import shlex
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
@@ -322,20 +320,19 @@ class Desk:
         moves = self.board.plan_rebalance(await self.board.states(), await self._leads())
         if not moves:
             return "The load is balanced: nothing to move."
-        proposal = secrets.token_hex(5)
         payload = [[m.phone, m.source.slack_user_id, m.target.slack_user_id] for m in moves]
-        await self.store.redis.set(f"{self.store.prefix}:rebalance:{proposal}", json.dumps(payload), ex=3600)
+        proposal = await self.store.propose_rebalance(payload)
         lines = [f"• {m.phone}: {m.source.name} → {m.target.name}" for m in moves]
         apply = f"`/jorge rebalance apply {proposal}`"
         return f"Proposed rebalance (an approver applies it with {apply}):\n" + "\n".join(lines)
 
     async def apply_rebalance(self, user_id: str, proposal: str) -> str:
         self._approver(user_id)
-        raw = await self.store.redis.getdel(f"{self.store.prefix}:rebalance:{proposal}")
-        if raw is None:
+        planned = await self.store.take_rebalance(proposal)
+        if planned is None:
             return "That proposal expired or was applied already."
         moves = []
-        for phone, source, target in json.loads(raw):
+        for phone, source, target in planned:
             source_member, target_member = self.board.by_id(source), self.board.by_id(target)
             if source_member and target_member:
                 moves.append(Move(phone, source_member, target_member))

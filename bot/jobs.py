@@ -232,8 +232,8 @@ async def assign_lead(context: JobContext, phone: str, lead: Lead | None = None)
 async def claim_timeout(context: JobContext, phone: str, member_id: str, attempt_text: str) -> None:
     """The offered member did not claim in time: the next best member, and after two misses, Jorge."""
     board = context.services.board
-    claim = await board.pending_claim(phone)
-    if claim is None or claim["member"] != member_id or claim["attempt"] != attempt_text:
+    claim = await board.take_claim(phone, member_id, attempt_text)
+    if claim is None:
         return  # claimed, or already moved on
     lead = await context.services.store.get(phone)
     if lead is None:

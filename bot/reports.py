@@ -31,7 +31,7 @@ def lead_line(lead: Lead) -> str:
 
 
 async def workload(store: LeadStore, board: TeamBoard) -> str:
-    pending = await store.redis.zcard(f"{store.prefix}:pending-approvals")
+    pending = await store.pending_approvals()
     lines = ["*Workload* (open leads / capacity · won/lost · commission won · avg time to claim)"]
     for state in await board.states():
         member = state.member

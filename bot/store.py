@@ -21,6 +21,7 @@ Layout (`{phone}` is a Redis Cluster hash tag, so one lead's keys live in one sl
     <prefix>:thread:<ts>                    string Slack thread ts -> phone
     <prefix>:escalation:<id>                hash   a held draft and who decided it
     <prefix>:pending-approvals              zset   escalation id -> created (epoch seconds)
+    <prefix>:rebalance:<id>                 string a proposed rebalance, JSON (1 hour, applied once)
     <prefix>:stats:<day>                    hash   counters for /jorge stats
     <prefix>:stats:<day>:<timing>           list   seconds (first_response, approval)
     <prefix>:event:<id>                     string a Slack event_id seen (dedupe, 1 day)
@@ -43,7 +44,7 @@ from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
-from agents.types import Appointment, Lead, Message, Owner, Task
+from agents.types import Appointment, Escalation, Lead, Message, Owner, Task
 from bot.pipelining import BatchedScript
 
 DEFAULT_WINDOW = 12
@@ -204,6 +205,17 @@ MANAGED_FIELDS = frozenset(
 )
 
 
+# Decide an escalation once: the first caller sets claimed_by and the decision fields and takes it
+# off the pending list, in one step; 0 = already decided, -1 = no such escalation.
+_CLAIM_ESCALATION = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if redis.call('HSETNX', KEYS[1], 'claimed_by', ARGV[2]) == 0 then return 0 end
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+"""
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -230,6 +242,7 @@ class LeadStore:
         self._queue_send = redis.register_script(_QUEUE_SEND)
         self._drop_pending = redis.register_script(_DROP_PENDING)
         self._forget = redis.register_script(_FORGET)
+        self._claim_escalation = redis.register_script(_CLAIM_ESCALATION)
 
     def lead_key(self, phone: str) -> str:
         return f"{self.prefix}:lead:{{{phone}}}"
@@ -558,3 +571,54 @@ class LeadStore:
     async def appointments(self, phone: str) -> list[Appointment]:
         raw = await self.redis.hgetall(f"{self.lead_key(phone)}:appointments")
         return sorted((Appointment.model_validate_json(v) for v in raw.values()), key=lambda a: a.created_at or now())
+
+    # escalations and approvals --------------------------------------------------------------
+
+    def _escalation_key(self, escalation_id: str) -> str:
+        return f"{self.prefix}:escalation:{escalation_id}"
+
+    @property
+    def _approvals_key(self) -> str:
+        return f"{self.prefix}:pending-approvals"
+
+    async def save_escalation(self, escalation: Escalation) -> None:
+        """A new held draft, pending until someone decides it."""
+        fields = {name: json.dumps(value) for name, value in escalation.model_dump(mode="json").items()}
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._escalation_key(escalation.id), mapping=fields)
+            pipe.zadd(self._approvals_key, {escalation.id: escalation.created_at.timestamp()})
+            await pipe.execute()
+
+    async def escalation(self, escalation_id: str) -> Escalation | None:
+        raw = await self.redis.hgetall(self._escalation_key(escalation_id))
+        if not raw:
+            return None
+        return Escalation.model_validate({k: json.loads(v) for k, v in raw.items() if k in Escalation.model_fields})
+
+    async def update_escalation(self, escalation_id: str, **fields: object) -> None:
+        mapping = {name: json.dumps(value) for name, value in fields.items()}
+        await self.redis.hset(self._escalation_key(escalation_id), mapping=mapping)
+
+    async def claim_escalation(self, escalation_id: str, by: str, **fields: object) -> bool | None:
+        """Decide the escalation as `by`, with `fields`: True for the first caller, False once it was
+        decided, None when there is no such escalation."""
+        args = [escalation_id, json.dumps(by)]
+        for name, value in fields.items():
+            args += [name, json.dumps(value)]
+        keys = [self._escalation_key(escalation_id), self._approvals_key]
+        result = await self._claim_escalation(keys=keys, args=args)
+        return None if int(result) < 0 else bool(result)
+
+    async def pending_approvals(self) -> int:
+        return int(await self.redis.zcard(self._approvals_key))
+
+    async def propose_rebalance(self, payload: list[list[str]]) -> str:
+        """Keep a proposed rebalance for an hour; its id applies it (once)."""
+        proposal = secrets.token_hex(5)
+        await self.redis.set(f"{self.prefix}:rebalance:{proposal}", json.dumps(payload), ex=3600)
+        return proposal
+
+    async def take_rebalance(self, proposal: str) -> list[list[str]] | None:
+        """The proposal, removed so it is applied once; None when unknown or expired."""
+        raw = await self.redis.getdel(f"{self.prefix}:rebalance:{proposal}")
+        return None if raw is None else list(json.loads(raw))

@@ -40,6 +40,18 @@ local open = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 if open > 0 then redis.call('HINCRBY', KEYS[1], ARGV[1], -1) end
 return 1
 """
+# Take a pending claim off the lead in one step (the click and the claim timeout race for it):
+# the claim's fields, or nothing when there is none or it is not the offer (member, attempt) named.
+_TAKE_CLAIM = """
+local claim = redis.call('HGETALL', KEYS[1])
+if #claim == 0 then return claim end
+if ARGV[1] ~= '' and (redis.call('HGET', KEYS[1], 'member') ~= ARGV[1]
+                      or redis.call('HGET', KEYS[1], 'attempt') ~= ARGV[2]) then
+  return {}
+end
+redis.call('DEL', KEYS[1])
+return claim
+"""
 MEASURES = ("open", "won", "lost", "last_assigned", "away", "commission_won", "claims", "claim_seconds")
 MISSES_BEFORE_JORGE = 2
 TEAM_ZONE = ZoneInfo("America/Los_Angeles")  # members' working hours are in the team's time zone
@@ -61,6 +73,7 @@ class TeamBoard:
         self._hours = {m.slack_user_id: m.hours for m in self.team}
         self._reserve_script = self.redis.register_script(_RESERVE)
         self._release_script = self.redis.register_script(_RELEASE)
+        self._take_claim_script = self.redis.register_script(_TAKE_CLAIM)
 
     def _key(self, measure: str) -> str:
         return f"{self.store.prefix}:{{team}}:{measure}"
@@ -145,16 +158,21 @@ class TeamBoard:
         claim = await self.redis.hgetall(self._claim_key(phone))
         return dict(claim) or None
 
+    async def take_claim(self, phone: str, member_id: str = "", attempt: str = "") -> dict[str, str] | None:
+        """Remove the lead's pending claim and return it; with `member_id` and `attempt`, only if it
+        is still that offer. Whoever takes it acts on it: a click and a claim timeout never both do."""
+        flat = await self._take_claim_script(keys=[self._claim_key(phone)], args=[member_id, attempt])
+        return dict(zip(flat[::2], flat[1::2], strict=True)) or None
+
     async def claim(self, phone: str, member: TeamMember) -> bool:
         """`member` claims the lead: True when they were the one it was offered to (or it was open)."""
-        claim = await self.pending_claim(phone)
+        claim = await self.take_claim(phone)
         if claim is None:
             return False
         if claim["member"] != member.slack_user_id:
             await self.release(self.by_id(claim["member"]))
             await self.force(member)
         waited = clock.time() - float(claim["since"])
-        await self.redis.delete(self._claim_key(phone))
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hincrby(self._key("claims"), member.slack_user_id, 1)
             pipe.hincrbyfloat(self._key("claim_seconds"), member.slack_user_id, waited)

@@ -78,3 +78,20 @@ async def test_stats_show_claude_tokens_and_cost(services: Services, desk: Desk)
     await services.store.count("tokens_input", today(), 1_000_000)
     stats = await desk.command(MARIA, "stats")
     assert "Claude tokens: input 1,000,000" in stats and "about $3.00" in stats
+
+
+
+async def test_a_claim_is_taken_once_by_the_click_or_the_timeout(services: Services) -> None:
+    board, phone = services.board, "+19095551234"
+    await services.store.save(Lead(phone=phone))
+    maria = board.by_id(MARIA)
+    assert maria is not None
+    await board.offer(phone, maria, 0, [])
+    assert await board.take_claim(phone, MARIA, "1") is None  # not the pending offer: left alone
+    taken = await board.take_claim(phone, MARIA, "0")  # the timeout takes it ...
+    assert taken is not None and (taken["member"], taken["attempt"]) == (MARIA, "0")
+    assert await board.pending_claim(phone) is None
+    assert not await board.claim(phone, maria)  # ... so a click that comes after it claims nothing
+    await board.offer(phone, maria, 1, [])
+    assert await board.claim(phone, maria)  # the click first ...
+    assert await board.take_claim(phone, MARIA, "1") is None  # ... and the timeout finds nothing

@@ -1,4 +1,5 @@
-"""The router as the outside world drives it: `jorge route` on labelled cases."""
+"""The router on labelled cases (scored in this process, as `jorge eval` scores them), and `jorge
+route` as the outside world drives it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.config import load_config
+from bot.evaluation import Report, evaluate, read_cases
+from bot.wiring import build_overseer
 
 CASES = Path(__file__).parent / "cases"
 DEV_CASES = Path(__file__).parents[2] / "shared" / "eval" / "dev_cases.jsonl"
@@ -18,22 +25,14 @@ def _route(feed: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*JORGE, "route"], input=feed, capture_output=True, text=True, timeout=60)
 
 
-def _eval(path: Path) -> list[str]:
-    run = subprocess.run([*JORGE, "eval", str(path)], capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    return run.stdout.splitlines()
-
-
-def _whole_share(lines: list[str]) -> float:
-    last = lines[-1]  # "cases wholly right 109/110 99.1%"
-    right, total = last.split()[3].split("/")
-    return int(right) / int(total)
+def _eval(path: Path) -> Report:
+    return evaluate(build_overseer(load_config()), read_cases(str(path)))
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CASES.glob("*.jsonl")))
 def test_team_cases_at_least_90_percent_wholly_right(name: str) -> None:
-    lines = _eval(CASES / name)
-    assert _whole_share(lines) >= 0.90, "\n".join(lines)
+    report = _eval(CASES / name)
+    assert report.whole_share >= 0.90, "\n".join(report.lines())
 
 
 def test_team_wrote_at_least_80_cases() -> None:
@@ -43,7 +42,8 @@ def test_team_wrote_at_least_80_cases() -> None:
 
 @pytest.mark.skipif(not DEV_CASES.exists(), reason="shared/eval is not beside this checkout")
 def test_dev_cases_at_least_95_percent_wholly_right() -> None:
-    assert _whole_share(_eval(DEV_CASES)) >= 0.95
+    report = _eval(DEV_CASES)
+    assert report.whole_share >= 0.95, "\n".join(report.lines())
 
 
 def test_route_answers_one_line_per_input_in_order_with_the_contract_fields() -> None:
@@ -64,10 +64,18 @@ def test_route_answers_one_line_per_input_in_order_with_the_contract_fields() ->
 
 def test_a_bad_line_gets_an_error_line_and_the_rest_still_route() -> None:
     feed = '{"id": "a", "text": "hi there"}\nnot json at all\n{"id": "c", "text": 5}\n{"id": "d", "text": "STOP"}\n'
-    run = _route(feed)
-    assert run.returncode != 0
+    run = CliRunner().invoke(app, ["route"], input=feed)
+    assert run.exit_code != 0
     out = [json.loads(line) for line in run.stdout.splitlines()]
     assert len(out) == 4
     assert out[0]["id"] == "a" and "error" not in out[0]
     assert "error" in out[1] and "error" in out[2]
     assert out[3]["action"] == "opt_out"
+
+
+def test_jorge_eval_prints_the_scores_and_refuses_a_missing_file() -> None:
+    run = CliRunner().invoke(app, ["eval", str(CASES / "team_cases.jsonl")])
+    assert run.exit_code == 0, run.output
+    assert run.stdout.splitlines()[-1].startswith("cases wholly right ")
+    missing = CliRunner().invoke(app, ["eval", "/nonexistent/cases.jsonl"])
+    assert missing.exit_code == 2 and "cannot read" in missing.output
