@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import AsyncIterator
 
 import typer
 
@@ -32,50 +33,22 @@ def _group() -> None:
     """Jorge bot: lead response for Jorge's team."""
 
 
-@app.command()
-def route(
-    brain: str = typer.Option("", help="claude or rules (default: claude when ANTHROPIC_API_KEY is set)"),
-) -> None:
-    """Read {"id", "text", "from"} JSON lines on stdin; write one decision a line on stdout."""
+BRAIN = typer.Option("", help="claude or rules (default: claude when ANTHROPIC_API_KEY is set)")
+
+
+def _brain_choice(command: str, brain: str) -> str | None:
     if brain not in ("", "claude", "rules"):
-        typer.echo("jorge route: --brain must be claude or rules", err=True)
+        typer.echo(f"jorge {command}: --brain must be claude or rules", err=True)
         raise typer.Exit(2)
-    settings = load_settings()
-    config = load_config(settings.jorge_config)
-    chosen = build_brain(settings, config, build_overseer(config), choice=brain or None)
+    return brain or None
+
+
+def _write_lines(done: str, lines: AsyncIterator[tuple[str, bool]]) -> None:
+    """Write each output line as it comes; exit 1 naming how many input lines failed."""
 
     async def run() -> int:
         failed = 0
-        async for output, ok in route_lines(chosen, sys.stdin):
-            sys.stdout.write(output + "\n")
-            failed += not ok
-        sys.stdout.flush()
-        return failed
-
-    failed = asyncio.run(run())
-    if failed:
-        typer.echo(f"{failed} input line(s) could not be routed", err=True)
-        raise typer.Exit(1)
-
-
-@app.command()
-def replay(
-    brain: str = typer.Option("", help="claude or rules (default: claude when ANTHROPIC_API_KEY is set)"),
-) -> None:
-    """Read conversations ({"id", "from", "turns"} JSON lines) on stdin; play each on the embedded
-    default and write one line per conversation with every reply, decision and event."""
-    if brain not in ("", "claude", "rules"):
-        typer.echo("jorge replay: --brain must be claude or rules", err=True)
-        raise typer.Exit(2)
-    settings = load_settings(redis_url=None, twilio_account_sid=None, twilio_auth_token=None, slack_bot_token=None,
-                             jorge_coalesce_window="0s")  # fmt: skip
-    services = build(settings, **silent_transports())
-    if brain:
-        services.conversation.brain = build_brain(settings, services.config, services.overseer, choice=brain)
-
-    async def run() -> int:
-        failed = 0
-        async for output, ok in replay_lines(services, sys.stdin):
+        async for output, ok in lines:
             sys.stdout.write(output + "\n")
             sys.stdout.flush()
             failed += not ok
@@ -83,8 +56,30 @@ def replay(
 
     failed = asyncio.run(run())
     if failed:
-        typer.echo(f"{failed} input line(s) could not be replayed", err=True)
+        typer.echo(f"{failed} input line(s) could not be {done}", err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def route(brain: str = BRAIN) -> None:
+    """Read {"id", "text", "from"} JSON lines on stdin; write one decision a line on stdout."""
+    choice = _brain_choice("route", brain)
+    settings = load_settings()
+    config = load_config(settings.jorge_config)
+    _write_lines("routed", route_lines(build_brain(settings, config, build_overseer(config), choice=choice), sys.stdin))
+
+
+@app.command()
+def replay(brain: str = BRAIN) -> None:
+    """Read conversations ({"id", "from", "turns"} JSON lines) on stdin; play each on the embedded
+    default and write one line per conversation with every reply, decision and event."""
+    choice = _brain_choice("replay", brain)
+    settings = load_settings(redis_url=None, twilio_account_sid=None, twilio_auth_token=None, slack_bot_token=None,
+                             jorge_coalesce_window="0s")  # fmt: skip
+    services = build(settings, **silent_transports())
+    if choice:
+        services.conversation.brain = build_brain(settings, services.config, services.overseer, choice=choice)
+    _write_lines("replayed", replay_lines(services, sys.stdin))
 
 
 @app.command()
