@@ -336,11 +336,12 @@ _CONDITION = re.compile(
     r"remodel(?:ed|led)|updated|renovated|new roof|original condition|as[- ]is|needs repairs|"
     r"necesita (?:reparaciones|arreglos)|remodelada)"
 )
-_PROPERTY_TYPE = re.compile(
-    r"\b(condo|condominium|townhouse|townhome|single[- ]family|duplex|triplex|fourplex|"
-    r"multi[- ]?family|mobile home|manufactured home|land|lot(?!\s+of\b)|apartment building|departamento|"
-    r"casa)\b"
-)
+_PROPERTY_TYPES = (
+    "condo", "condominium", "townhouse", "townhome", r"single[- ]family", "duplex", "triplex", "fourplex",
+    r"multi[- ]?family", "mobile home", "manufactured home", "land", r"lot(?!\s+of\b)", "apartment building",
+    "departamento", "casa",
+)  # fmt: skip
+_PROPERTY_TYPE = re.compile(rf"\b({'|'.join(_PROPERTY_TYPES)})\b")
 
 
 def extract_facts(text: str) -> Facts:

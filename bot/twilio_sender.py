@@ -38,11 +38,14 @@ class TwilioSender:
         api_base_url: str = "https://api.twilio.com",
         timeout: float = 10.0,
     ) -> None:
-        self._account_sid = account_sid
-        self._auth_token = auth_token
-        self._from = from_number
-        self._service = messaging_service_sid
-        self._status_callback = status_callback
+        self._credentials = (account_sid, auth_token)
+        # Sent with every message: the sender (a Messaging Service, else the number) and where
+        # Twilio posts delivery statuses.
+        self._sender: dict[str, Any] = (
+            {"messaging_service_sid": messaging_service_sid} if messaging_service_sid else {"from_": from_number}
+        )
+        if status_callback:
+            self._sender["status_callback"] = status_callback
         self._base_url = api_base_url.rstrip("/")
         self._timeout = timeout
         self._client: Client | None = None
@@ -52,22 +55,15 @@ class TwilioSender:
         # The async HTTP client opens an aiohttp session, so it is built inside the running loop.
         if self._client is None:
             self._http = AsyncTwilioHttpClient()
-            self._client = Client(self._account_sid, self._auth_token, http_client=self._http)
+            self._client = Client(*self._credentials, http_client=self._http)
             self._client.api.base_url = self._base_url
         return self._client
 
     async def send(self, *, to: str, body: str, key: str) -> Sent:
         client = self._ensure_client()
-        params: dict[str, Any] = {"to": to, "body": body}
-        if self._service:
-            params["messaging_service_sid"] = self._service
-        else:
-            params["from_"] = self._from
-        if self._status_callback:
-            params["status_callback"] = self._status_callback
         try:
             async with asyncio.timeout(self._timeout):
-                message = await client.messages.create_async(**params)
+                message = await client.messages.create_async(to=to, body=body, **self._sender)
         except TwilioRestException as error:
             code = str(error.code) if error.code is not None else None
             if error.status == 429 or error.status >= 500:

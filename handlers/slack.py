@@ -17,7 +17,8 @@ import hashlib
 import hmac
 import logging
 import time
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -28,12 +29,14 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from agents.types import Escalation, Task
 from bot.conversation import EditRejected
 from bot.desk import Desk, Refused
 from bot.slack_blocks import EDIT_BLOCK, EDIT_CALLBACK, EDIT_INPUT, TASK_DONE, edit_modal, task_done_message
 from bot.store import LeadStore
 
 log = logging.getLogger("jorge.slack")
+T = TypeVar("T")
 ACK_WITHIN = 2.0  # seconds a /jorge answer may take to be the acknowledgement itself (Slack allows 3)
 
 
@@ -55,38 +58,11 @@ def slack_app(desk: Desk, client: AsyncWebClient, signing_secret: str, store: Le
             return BoltResponse(status=200, body="")
         return await next()
 
-    @app.action("approve_reply")
-    async def approve(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        try:
-            await desk.approve(body["user"]["id"], action["value"])
-        except Refused as refused:
-            await tell(body, str(refused))
+    async def say_it(body: dict[str, Any], said: str | None) -> None:
+        if said:
+            await tell(body, said)
 
-    @app.action("take_over")
-    async def take_over(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        try:
-            await desk.take_over(body["user"]["id"], action["value"])
-        except Refused as refused:
-            await tell(body, str(refused))
-
-    @app.action("claim_lead")
-    async def claim(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        try:
-            await tell(body, await desk.claim(body["user"]["id"], action["value"]))
-        except Refused as refused:
-            await tell(body, str(refused))
-
-    @app.action(TASK_DONE)
-    async def task_done(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        try:
-            task = await desk.task_done(body["user"]["id"], action["value"])
-        except Refused as refused:
-            await tell(body, str(refused))
-            return
+    async def mark_done(body: dict[str, Any], task: Task) -> None:
         container = body.get("container") or {}
         if container.get("channel_id") and container.get("message_ts"):
             await client.chat_update(
@@ -94,15 +70,30 @@ def slack_app(desk: Desk, client: AsyncWebClient, signing_secret: str, store: Le
                 blocks=task_done_message(task),
             )  # fmt: skip
 
-    @app.action("edit_reply")
-    async def edit(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        try:
-            escalation = await desk.editable(body["user"]["id"], action["value"])
-        except Refused as refused:
-            await tell(body, str(refused))
-            return
+    async def open_editor(body: dict[str, Any], escalation: Escalation) -> None:
         await client.views_open(trigger_id=body.get("trigger_id", ""), view=edit_modal(escalation))
+
+    def button(
+        action_id: str, act: Callable[[str, str], Awaitable[T]], then: Callable[[dict[str, Any], T], Awaitable[None]]
+    ) -> None:
+        """A button whose click `act`s as the clicking user on the button's value, `then` shows the
+        result; a refusal is told to that user alone."""
+
+        @app.action(action_id)
+        async def clicked(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+            await ack()
+            try:
+                result = await act(body["user"]["id"], action["value"])
+            except Refused as refused:
+                await tell(body, str(refused))
+                return
+            await then(body, result)
+
+    button("approve_reply", desk.approve, say_it)
+    button("take_over", desk.take_over, say_it)
+    button("claim_lead", desk.claim, say_it)
+    button(TASK_DONE, desk.task_done, mark_done)
+    button("edit_reply", desk.editable, open_editor)
 
     @app.view(EDIT_CALLBACK)
     async def edited(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
