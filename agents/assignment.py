@@ -20,10 +20,9 @@ from datetime import datetime, time
 
 from pydantic import BaseModel, Field
 
+from agents.policy import HIGH_VALUE_PRICE
 from agents.team import TeamMember
 from agents.types import Language, Lead
-
-HIGH_VALUE = 1_000_000
 
 
 class Weights(BaseModel):
@@ -106,7 +105,7 @@ def choose(
         and s.member.slack_user_id not in exclude
         and within_hours(hours.get(s.member.slack_user_id), moment)
     ]
-    high_value = (lead.facts.price or 0) >= HIGH_VALUE
+    high_value = (lead.facts.price or 0) >= HIGH_VALUE_PRICE
     if not high_value:
         # Jorge (an approver) is the team's backstop for routine leads, not its first choice.
         team = [s for s in eligible if not s.member.approver]

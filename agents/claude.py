@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field, ValidationError
 from agents.knowledge import Knowledge
 from agents.markets import MarketCatalog
 from agents.overseer import Overseer
+from agents.policy import HIGH_VALUE_PRICE
 from agents.quality import check_reply
 from agents.tokens import DEFAULT_MODEL, Usage
 from agents.types import Action, Appointment, Decision, Facts, Language, Lead, Message, Persona, Reason
@@ -292,7 +293,7 @@ class ClaudeBrain:
             if rules.facts.price is None
             else rules.facts.merged(found.model_copy(update={"price": None}))
         )  # the rule parser's price wins: it knows what is not a price
-        if facts.price is not None and facts.price >= 1_000_000 and Reason.HIGH_VALUE not in reasons:
+        if facts.price is not None and facts.price >= HIGH_VALUE_PRICE and Reason.HIGH_VALUE not in reasons:
             reasons.append(Reason.HIGH_VALUE)
         market = claude.market if self.catalog.get(claude.market) else rules.market
         language = claude.language

@@ -10,6 +10,7 @@ of listing ("stop sending condos") does not.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from agents.text import fold, sentences
 from agents.types import Action
@@ -44,16 +45,23 @@ def keyword_action(text: str, *, talking: bool = False) -> Action | None:
     """The carrier action a message asks for, or None for an ordinary message. `talking`: the bot
     is in a conversation with the lead (answered before, not opted out), so a bare "yes" answers
     it rather than opting in again; a "yes" with nothing before it opts in, as carriers read it."""
+    action, bare_yes = _keyword(text)
+    return None if talking and bare_yes else action
+
+
+@lru_cache(maxsize=256)  # asked of each text by the conversation (to split a burst) and the overseer
+def _keyword(text: str) -> tuple[Action | None, bool]:
+    """The carrier action `text` asks for, and whether it is a bare "yes"."""
     word = _EDGES.sub("", text.strip()).lower()
     if len(word.split()) <= 2:
         word = _JOINERS.sub("", word)  # "opt out", "OPT-OUT", "stop all"
     courteous = " ".join(_COURTESY.sub(" ", text.lower()).split())
     if word in OPT_OUT or courteous in OPT_OUT or _STOP_REQUEST.search(fold(text)):
-        return Action.OPT_OUT
+        return Action.OPT_OUT, False
     if any(_EDGES.sub("", part).lower() in _SENTENCE_OPT_OUT for part in sentences(text)[1:]):
-        return Action.OPT_OUT
-    if word in OPT_IN and not (talking and word == "yes"):
-        return Action.OPT_IN
+        return Action.OPT_OUT, False
+    if word in OPT_IN:
+        return Action.OPT_IN, word == "yes"
     if word in HELP:
-        return Action.HELP
-    return None
+        return Action.HELP, False
+    return None, False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from agents.types import Language
 
@@ -38,9 +39,16 @@ _SPANISH_MARKS = re.compile(r"[¿¡ñáéíóú]")
 def detect_language(text: str, default: Language | None = None) -> Language:
     """Spanish when Spanish words outweigh English ones, English when the reverse; when the
     message has no telling words ("ok", "STOP", "3br?"), the lead's language so far, else English."""
-    words = _WORD.findall(text.lower())
-    spanish = sum(1 for w in words if w in _SPANISH) + len(_SPANISH_MARKS.findall(text.lower()))
-    english = sum(1 for w in words if w in _ENGLISH)
+    spanish, english = _telling_words(text)
     if spanish == english:  # no telling words, or as many of each ("a las 4"): the conversation's language
         return default or Language.EN
     return Language.ES if spanish > english else Language.EN
+
+
+@lru_cache(maxsize=256)
+def _telling_words(text: str) -> tuple[int, int]:
+    """How many Spanish and English words `text` has (counted once per text: the overseer and the
+    price reader both ask)."""
+    words = _WORD.findall(text.lower())
+    spanish = sum(1 for w in words if w in _SPANISH) + len(_SPANISH_MARKS.findall(text.lower()))
+    return spanish, sum(1 for w in words if w in _ENGLISH)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
+from agents.schedule import TEAM_ZONE
+
 
 class Partner(BaseModel):
     role: str  # "lender" | "inspector" | "title" ...
@@ -21,7 +23,7 @@ class Market(BaseModel):
     neighbourhoods: list[str] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)
     zip_codes: list[str]
-    time_zone: str = "America/Los_Angeles"
+    time_zone: str = TEAM_ZONE
     median_price: int | None = None
     price_range: tuple[int, int] | None = None
     days_on_market: int | None = None
@@ -91,6 +93,11 @@ class MarketCatalog:
     _by_name: dict[str, str] = field(init=False, default_factory=dict)
     _squashed: dict[str, str] = field(init=False, default_factory=dict)
     _places: dict[str, str] = field(init=False, default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        """The markets' names, in the configuration's order."""
+        return [market.name for market in self.markets]
 
     def __post_init__(self) -> None:
         for market in self.markets:

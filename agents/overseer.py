@@ -104,7 +104,7 @@ class Overseer:
             text = ""
             for again in range(4):
                 text = speak(plan.draft, current, language, market, owner=self.owner_name(lead), first=first,
-                             appointment_open=open_appointment, again=again)  # fmt: skip
+                             appointment_open=open_appointment, again=again, areas=self._catalog.names)  # fmt: skip
                 if text not in sent_before:
                     break
             return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from agents.markets import Market
@@ -65,6 +66,7 @@ def speak(
     first: bool,
     appointment_open: bool = False,
     again: int = 0,
+    areas: Sequence[str] = (),
 ) -> str:
     """The plan in Jorge's voice, in one text: parts are left out, least useful first, until it
     fits (the market note, the acknowledgement beside an answer, a second answer, the question)."""
@@ -80,6 +82,7 @@ def speak(
         "facts": lead.facts.model_dump(),
         "market": market_view(market),
         "answers_brief": [brief(answer) for answer in draft.answers],
+        "areas": list(areas),  # the markets' names, for "which area?"
     }
     for level in range(7):
         text = to_gsm7(render(f"{language.value}/reply.j2", level=level, **context))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ class Config(BaseModel):
             raise ValueError("team: at least one member needs approver = true (Jorge)")
         return self
 
-    @property
+    @cached_property
     def catalog(self) -> MarketCatalog:
         return MarketCatalog(list(self.markets.values()))
 

@@ -24,6 +24,7 @@ from agents.keywords import keyword_action
 from agents.markets import Market
 from agents.promises import promises
 from agents.quality import check_reply
+from agents.schedule import TEAM_ZONE
 from agents.team import TeamMember
 from agents.types import Action, Appointment, Decision, Escalation, Language, Lead, Message, Owner, Task
 from agents.voice import followup, keyword_reply
@@ -36,7 +37,6 @@ from bot.store import LeadStore, OutboundDraft, PreparedJob, now
 
 log = logging.getLogger("jorge.conversation")
 
-TEAM_ZONE = ZoneInfo("America/Los_Angeles")
 OPT_OUT_CODE = "21610"  # Twilio: the recipient has opted out at the carrier
 STALE_SEND = 30.0  # seconds: an attempt unanswered this long is looked up at the carrier, then retried
 MAX_SEND_ATTEMPTS = 12  # then the text is given up on and the lead's thread says so
@@ -600,4 +600,4 @@ def today(moment: datetime | None = None) -> str:
 def _team_day(hour: int) -> str:
     # The team's zone is a whole number of hours from UTC, so its date is the same for a whole UTC
     # hour: worked out once an hour rather than on every webhook.
-    return datetime.fromtimestamp(hour * 3600, TEAM_ZONE).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(hour * 3600, ZoneInfo(TEAM_ZONE)).strftime("%Y-%m-%d")

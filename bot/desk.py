@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from agents.facts import extract_price
+from agents.priority import COMMISSION_RATE
 from agents.team import TeamMember
 from agents.types import Escalation, Lead, Owner, Task
 from bot.config import Config
@@ -292,7 +293,7 @@ class Desk:
         member = await self.board.outcome(lead, won=True, price=price)
         await self.store.set_fields(lead.phone, followups_stopped=True, outcome="won")
         await self._sweep()
-        commission = round((price or lead.facts.price or 0) * 0.06)
+        commission = round((price or lead.facts.price or 0) * COMMISSION_RATE)
         return f"Won {lead.phone} for {member.name if member else 'the team'}: about ${commission:,} commission."
 
     async def _cmd_lost(self, user_id: str, args: list[str]) -> str:

@@ -22,6 +22,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from agents.assignment import Assignment, MemberState, Weights, choose
+from agents.priority import COMMISSION_RATE
+from agents.schedule import TEAM_ZONE  # members' working hours are in the team's time zone
 from agents.team import TeamMember
 from agents.types import Lead
 from bot.store import LeadStore
@@ -54,7 +56,6 @@ return claim
 """
 MEASURES = ("open", "won", "lost", "last_assigned", "away", "commission_won", "claims", "claim_seconds")
 MISSES_BEFORE_JORGE = 2
-TEAM_ZONE = ZoneInfo("America/Los_Angeles")  # members' working hours are in the team's time zone
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class TeamBoard:
         excluded = list(exclude)
         for _ in range(len(self.team)):
             assignment = choose(
-                lead, await self.states(), self.weights, moment=moment or datetime.now(TEAM_ZONE),
+                lead, await self.states(), self.weights, moment=moment or datetime.now(ZoneInfo(TEAM_ZONE)),
                 hours=self._hours, exclude=excluded,
             )  # fmt: skip
             if assignment is None:
@@ -188,7 +189,7 @@ class TeamBoard:
     async def outcome(self, lead: Lead, won: bool, price: int | None) -> TeamMember | None:
         member = self.by_name(lead.assigned_to)
         persona = lead.persona.value if lead.persona else "none"
-        commission = round((price or lead.facts.price or 0) * 0.06) if won else 0
+        commission = round((price or lead.facts.price or 0) * COMMISSION_RATE) if won else 0
         field = "won" if won else "lost"
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hincrby(self._key(f"persona:{persona}"), field, 1)

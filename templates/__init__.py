@@ -43,6 +43,11 @@ def mes(text: str | None) -> str:
     return " ".join(_MONTHS.get(word, word) for word in (text or "").split())
 
 
+def either(names: list[str], word: str) -> str:
+    """'A, B or C' (word "or"; "o" in Spanish): a choice among names from the configuration."""
+    return f" {word} ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "sms"),
     undefined=StrictUndefined,
@@ -54,6 +59,7 @@ _ENV = Environment(
 _ENV.filters["money"] = money
 _ENV.filters["mes"] = mes
 _ENV.filters["dollars"] = dollars
+_ENV.filters["either"] = either
 
 
 def render(template_name: str, /, **context: Any) -> str:
