@@ -27,15 +27,13 @@ from jinja2 import TemplateError
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from agents.classifier import CentroidClassifier
+from agents.errors import KnowledgeError
 from agents.text import fold
 from agents.types import Language, Persona, Reason
 from templates import compile_text
 
 StepKind = Literal["task", "showing", "listing_consult", "call"]
 
-
-class KnowledgeError(ValueError):
-    """A knowledge file is wrong; the message names the file and the field."""
 
 
 class PerLanguage(BaseModel):

@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 import typer
 
+from agents.errors import AlreadyHandled, EditRejected
 from agents.types import Decision
-from bot.conversation import AlreadyHandled, Conversation, EditRejected, Turn
+from bot.conversation import Conversation, Turn
 from bot.outbound import mask_phone
 
 Ask = Callable[[str], str]

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import typer
 
+from agents.errors import ConfigError
 from bot.chat import run_chat
 from bot.config import load_config
-from bot.errors import ConfigError
 from bot.evaluation import evaluate, read_cases
 from bot.knowledge_check import check_knowledge
 from bot.logs import configure_logging

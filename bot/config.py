@@ -16,10 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError, model_validator
 
 from agents.assignment import Weights
-from agents.knowledge import Knowledge, KnowledgeError, load_knowledge
+from agents.errors import ConfigError, KnowledgeError
+from agents.knowledge import Knowledge, load_knowledge
 from agents.markets import Market, MarketCatalog
 from agents.team import TeamMember
-from bot.errors import ConfigError
 from knowledge import DEFAULT_DIR as DEFAULT_KNOWLEDGE
 
 EXAMPLE_CONFIG = "jorge.example.toml"

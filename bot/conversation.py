@@ -20,6 +20,14 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from agents.brain import Brain, apply_decision
+from agents.errors import (
+    AlreadyHandled,
+    EditRejected,
+    PermanentDeliveryError,
+    TaskDone,
+    TemporaryDeliveryError,
+    UnknownLead,
+)
 from agents.keywords import keyword_action
 from agents.markets import Market
 from agents.promises import promises
@@ -28,7 +36,6 @@ from agents.schedule import TEAM_ZONE
 from agents.team import TeamMember
 from agents.types import Action, Appointment, Decision, Escalation, Language, Lead, Message, Owner, Task
 from agents.voice import followup, keyword_reply
-from bot.errors import JorgeError, PermanentDeliveryError, TemporaryDeliveryError, UnknownLead
 from bot.metrics import ESCALATIONS, NOTIFY_FAILURES, OUTBOUND
 from bot.notify import DryRunNotifier, Notifier, Posted
 from bot.outbound import Sender, Sent, mask_phone
@@ -43,24 +50,7 @@ MAX_SEND_ATTEMPTS = 12  # then the text is given up on and the lead's thread say
 _OPT_OUT_TYPES = {"STOP": Action.OPT_OUT, "START": Action.OPT_IN, "HELP": Action.HELP}
 
 
-class AlreadyHandled(JorgeError):
-    """The escalation was decided before; `escalation.decided_by` says by whom."""
 
-    def __init__(self, escalation: Escalation) -> None:
-        super().__init__(f"already handled by {escalation.decided_by}")
-        self.escalation = escalation
-
-
-class TaskDone(JorgeError):
-    """The task was marked done before; `task.done_by` says by whom."""
-
-    def __init__(self, task: Task) -> None:
-        super().__init__(f"already done by {task.done_by}")
-        self.task = task
-
-
-class EditRejected(JorgeError):
-    """An edited reply failed the quality gate; nothing was sent."""
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ import shlex
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
+from agents.errors import AlreadyHandled, EditRejected, Refused, TaskDone, UnknownLead, Usage
 from agents.facts import extract_price
 from agents.priority import COMMISSION_RATE
 from agents.team import TeamMember
 from agents.types import Escalation, Lead, Owner, Task
 from bot.config import Config
-from bot.conversation import AlreadyHandled, Conversation, EditRejected, TaskDone, today
-from bot.errors import UnknownLead
+from bot.conversation import Conversation, today
 from bot.jobs import JobQueue
 from bot.outbound import mask_phone
 from bot.reports import day_stats, lead_line, workload
@@ -37,16 +37,6 @@ USAGE = """`/jorge` commands:
 _USER = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
-class Refused(Exception):
-    """The user may not do this; the message says why (shown only to them)."""
-
-
-class Usage(Exception):
-    """The command is incomplete or names something unknown; `message` says what."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def normalise_phone(text: str) -> str | None:

@@ -11,8 +11,8 @@ from datetime import timedelta
 from redis.exceptions import ConnectionError as RedisDown
 from redis.exceptions import TimeoutError as RedisTimeout
 
+from agents.errors import StoreUnavailable
 from bot.conversation import Conversation
-from bot.errors import StoreUnavailable
 from bot.events import DeliveryStatus, InboundSms
 from bot.jobs import ArqQueue, JobQueue
 from bot.metrics import DELIVERY, INBOUND

@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -22,11 +22,11 @@ from arq.constants import job_key_prefix, result_key_prefix
 from arq.jobs import serialize_job
 from arq.utils import timestamp_ms
 
+from agents.errors import RetryLater, TemporaryDeliveryError, UnknownLead
 from agents.schedule import lead_zone, next_allowed
 from agents.team import TeamMember
 from agents.types import Lead, Owner
 from bot.conversation import Turn
-from bot.errors import TemporaryDeliveryError, UnknownLead
 from bot.outbound import mask_phone
 from bot.store import PreparedJob, now
 from bot.team import MISSES_BEFORE_JORGE
@@ -43,13 +43,6 @@ MAX_TRIES = 12
 # Jobs every worker runs on a clock (arq cron, or the embedded default's timers), and how often.
 SWEEPS = {"sweep": SWEEP_SECONDS, "settle_outbox": OUTBOX_SECONDS, "rescue_waiting": RESCUE_AFTER / 3}
 
-
-class RetryLater(Exception):
-    """Run this job again after `seconds` (None: back off by the number of tries)."""
-
-    def __init__(self, seconds: float | None = None) -> None:
-        super().__init__(f"retry in {seconds}s" if seconds is not None else "retry with backoff")
-        self.seconds = seconds
 
 
 def backoff(tries: int) -> float:
@@ -312,6 +305,7 @@ class LocalQueue:
     """The embedded default: jobs run as tasks in this process, with the same retries."""
 
     context: JobContext | None = None
+    jobs: Mapping[str, Callable[..., Awaitable[object]]] = field(default_factory=lambda: JOBS)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _seen: set[str] = field(default_factory=set)
 
@@ -325,17 +319,19 @@ class LocalQueue:
         task.add_done_callback(self.tasks.discard)
 
     async def _run(self, name: str, args: tuple[str, ...], defer: float) -> None:
+        """Run the job, and again after a failure (backing off, up to MAX_TRIES), as a worker does."""
         assert self.context is not None, "LocalQueue used before its context was set"
         await asyncio.sleep(defer)
         for tries in range(1, MAX_TRIES + 1):
             try:
-                await JOBS[name](self.context, *args)
+                await self.jobs[name](self.context, *args)
                 return
             except RetryLater as retry:
-                await asyncio.sleep(retry.seconds if retry.seconds is not None else backoff(tries))
+                wait = retry.seconds if retry.seconds is not None else backoff(tries)
             except Exception:
-                log.exception("job %s failed", name)
-                return
+                log.exception("job %s failed (try %d of %d)", name, tries, MAX_TRIES)
+                wait = backoff(tries)
+            await asyncio.sleep(wait)
         log.error("job %s gave up after %d tries", name, MAX_TRIES)
 
     def every(self, seconds: float, name: str) -> None:

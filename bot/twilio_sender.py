@@ -20,7 +20,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
-from bot.errors import PermanentDeliveryError, TemporaryDeliveryError
+from agents.errors import PermanentDeliveryError, TemporaryDeliveryError
 from bot.outbound import Sent, mask_phone
 
 log = logging.getLogger("jorge.twilio")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.errors import UnknownLead
+from agents.errors import UnknownLead
 from bot.store import LeadStore
 
 

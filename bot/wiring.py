@@ -8,10 +8,10 @@ from redis.asyncio import Redis
 from slack_sdk.web.async_client import AsyncWebClient
 
 from agents.brain import Brain, RuleBrain
+from agents.errors import ConfigError
 from agents.overseer import Overseer
 from bot.config import Config, load_config
 from bot.conversation import Conversation, Guards
-from bot.errors import ConfigError
 from bot.metrics import record_fallback, record_usage
 from bot.notify import DryRunNotifier, Notifier, SlackNotifier
 from bot.outbound import DryRunSender, Sender

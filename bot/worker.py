@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, cast
 
 from arq import Retry
@@ -22,7 +22,8 @@ from arq.cron import cron
 from arq.worker import Function, Worker, func
 from redis.exceptions import RedisError
 
-from bot.jobs import JOB_TIMEOUT, JOBS, MAX_TRIES, SWEEPS, RetryLater, backoff
+from agents.errors import RetryLater
+from bot.jobs import JOB_TIMEOUT, JOBS, MAX_TRIES, SWEEPS, backoff
 from bot.redis import arq_settings
 from bot.runtime import Runtime, queue_name, start_runtime
 from bot.settings import Settings
@@ -33,18 +34,24 @@ log = logging.getLogger("jorge.worker")
 def _arq_job(job: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[None]]:
     async def run(ctx: dict[str, Any], *args: str) -> None:
         runtime: Runtime = ctx["runtime"]
+        tries = ctx["job_try"]
         try:
             await job(runtime.context, *args)
         except RetryLater as retry:
-            raise Retry(defer=retry.seconds if retry.seconds is not None else backoff(ctx["job_try"])) from retry
+            raise Retry(defer=retry.seconds if retry.seconds is not None else backoff(tries)) from retry
+        except Exception as error:  # tried again, backing off, up to MAX_TRIES (as in-process)
+            if tries >= MAX_TRIES:
+                raise
+            log.exception("job failed (try %d of %d)", tries, MAX_TRIES)
+            raise Retry(defer=backoff(tries)) from error
 
     return run
 
 
-def functions() -> list[Function]:
+def functions(jobs: Mapping[str, Callable[..., Awaitable[object]]] = JOBS) -> list[Function]:
     return [
         func(cast(Any, _arq_job(job)), name=name, max_tries=MAX_TRIES, timeout=JOB_TIMEOUT)
-        for name, job in JOBS.items()
+        for name, job in jobs.items()
     ]
 
 
@@ -55,7 +62,13 @@ def _sweep(name: str) -> Callable[[dict[str, Any]], Awaitable[None]]:
     return run
 
 
-def build_worker(settings: Settings, *, burst: bool = False, signals: bool = True) -> Worker:
+def build_worker(
+    settings: Settings,
+    *,
+    burst: bool = False,
+    signals: bool = True,
+    jobs: Mapping[str, Callable[..., Awaitable[object]]] = JOBS,
+) -> Worker:
     """An arq worker for `settings.redis_url` (it must be set: workers share Redis with `serve`)."""
     assert settings.redis_url, "jorge worker needs REDIS_URL"
 
@@ -72,7 +85,7 @@ def build_worker(settings: Settings, *, burst: bool = False, signals: bool = Tru
         for name, every in SWEEPS.items()
     ]  # fmt: skip
     return Worker(
-        functions=functions(),
+        functions=functions(jobs),
         cron_jobs=crons,
         redis_settings=arq_settings(settings.redis_url),
         queue_name=queue_name(settings),

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 
-from bot.errors import UnknownLead
+from agents.errors import UnknownLead
 from bot.store import LeadStore
 from bot.views import lead_detail, lead_summary
 

@@ -29,9 +29,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from agents.errors import EditRejected, Refused
 from agents.types import Escalation, Task
-from bot.conversation import EditRejected
-from bot.desk import Desk, Refused
+from bot.desk import Desk
 from bot.slack_blocks import EDIT_BLOCK, EDIT_CALLBACK, EDIT_INPUT, TASK_DONE, edit_modal, task_done_message
 from bot.store import LeadStore
 

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.errors import StoreUnavailable
+from agents.errors import BadWebhook, StoreUnavailable
 from bot.events import DeliveryStatus, InboundSms
 from bot.intake import SmsIntake
 from bot.metrics import REJECTED
@@ -37,9 +37,6 @@ _E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 _SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
 log = logging.getLogger("jorge.webhooks")
 
-
-class BadWebhook(ValueError):
-    """The request is signed but its content is not a usable Twilio message."""
 
 
 def inbound_from_form(form: Mapping[str, str]) -> InboundSms:

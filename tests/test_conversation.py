@@ -7,9 +7,10 @@ import asyncio
 import pytest
 
 from agents.brain import RuleBrain
+from agents.errors import AlreadyHandled, EditRejected
 from agents.types import Owner, Persona
 from bot.config import load_config
-from bot.conversation import AlreadyHandled, Conversation, EditRejected
+from bot.conversation import Conversation
 from bot.outbound import DryRunSender
 from bot.store import LeadStore
 from bot.wiring import build_overseer

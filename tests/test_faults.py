@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from bot.app import create_app
-from bot.errors import ConfigError
+from agents.errors import ConfigError
 from bot.jobs import JobContext, LocalQueue, sweep
 from bot.logs import JsonFormatter
 from bot.outbound import DryRunSender

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from agents.errors import RetryLater
 from agents.schedule import lead_zone, next_allowed, us_federal_holidays
-from bot.jobs import JobContext, RetryLater, follow_up, schedule_followup
+from bot.jobs import JobContext, follow_up, schedule_followup
 from bot.outbound import DryRunSender
 from bot.settings import load_settings
 from bot.store import LeadStore

@@ -6,7 +6,8 @@ from shutil import copytree
 import pytest
 
 from agents.classifier import CentroidClassifier
-from agents.knowledge import KnowledgeError, load_knowledge
+from agents.errors import KnowledgeError
+from agents.knowledge import load_knowledge
 from bot.config import load_config
 from bot.knowledge_check import check_knowledge
 from knowledge import DEFAULT_DIR

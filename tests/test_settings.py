@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
-from bot.errors import ConfigError
+from agents.errors import ConfigError
 from bot.settings import Settings, load_settings
 
 
