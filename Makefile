@@ -18,11 +18,11 @@ run: $(BIN)/jorge
 test: $(BIN)/jorge
 	$(BIN)/pytest -q
 	$(BIN)/ruff check .
-	$(BIN)/mypy agents bot handlers templates knowledge
+	$(BIN)/mypy agents bot handlers jorge templates knowledge
 
 lint: $(BIN)/jorge
 	$(BIN)/ruff check .
-	$(BIN)/mypy agents bot handlers templates knowledge
+	$(BIN)/mypy agents bot handlers jorge templates knowledge
 
 bench: $(BIN)/jorge
 	$(BIN)/python bench/route.py

@@ -15,7 +15,7 @@ sent -> fake Twilio received that lead's reply) p50/p99; and that every lead got
 Phase B, closed loop: --concurrency connections send --requests webhooks as fast as they are
 answered, in --rounds rounds on jorge serve (fresh leads, fresh MessageSids) alternating with
 rounds on a bare FastAPI app (one POST route returning the same empty TwiML: no form, no
-signature, no Redis, no logging) served by uvicorn exactly as bot/cli.py `serve` serves jorge
+signature, no Redis, no logging) served by uvicorn exactly as jorge/cli.py `serve` serves jorge
 (one process, default loop and HTTP implementation, proxy_headers, log_config=None). Alternating
 short rounds, and taking the median of the rounds' ratios, keeps a slow spell of this shared
 machine from landing on one app only. The worker is paused (SIGSTOP) meanwhile, so the webhook
@@ -70,7 +70,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 FORM = "application/x-www-form-urlencoded"
 WARMUP = 50  # requests before each timed run (connections, lazy imports, Redis scripts)
 
-# A FastAPI app with nothing but the route, served exactly as bot/cli.py `serve` serves jorge.
+# A FastAPI app with nothing but the route, served exactly as jorge/cli.py `serve` serves jorge.
 BARE_APP = """
 import sys
 import uvicorn

@@ -65,7 +65,7 @@ class Desk:
         self.config = config
         self.board = board
         self.conversation_cadence = tuple(cadence)
-        self.queue = queue  # set once the event loop runs (bot/app.py lifespan)
+        self.queue = queue  # set once the event loop runs (jorge/app.py lifespan)
 
     async def _sweep(self) -> None:
         """Capacity was freed: assign leads that waited for room."""

@@ -26,7 +26,7 @@ class SmsIntake:
     def __init__(self, conversation: Conversation, window: timedelta, queue: JobQueue | None = None) -> None:
         self.conversation = conversation
         self.window = window
-        self.queue = queue  # set once the event loop runs (bot/app.py lifespan)
+        self.queue = queue  # set once the event loop runs (jorge/app.py lifespan)
 
     async def inbound(self, event: InboundSms) -> bool:
         """Store the text and schedule its answer; False when this MessageSid came before."""

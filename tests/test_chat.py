@@ -7,7 +7,7 @@ import sys
 def test_chat_shows_replies_decisions_and_the_approval_prompt() -> None:
     script = "Looking for a 3 bed in Ontario\nunder 650k\nshould we counter at 655?\na\nquit\n"
     run = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--phone", "+19095550177"],
+        [sys.executable, "-m", "jorge", "chat", "--phone", "+19095550177"],
         input=script, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr

@@ -18,7 +18,6 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from bot.app import create_app
 from agents.errors import ConfigError
 from bot.jobs import JobContext, LocalQueue, sweep
 from bot.logs import JsonFormatter
@@ -28,6 +27,7 @@ from bot.settings import load_settings
 from bot.store import now
 from bot.wiring import build
 from handlers.health import health_router
+from jorge.app import create_app
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.inprocess import JORGE, MARIA, Running, new_phone, new_sid, running, until

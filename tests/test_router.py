@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
 from bot.config import load_config
 from bot.evaluation import Report, evaluate, read_cases
 from bot.wiring import build_overseer
+from jorge.cli import app
 
 CASES = Path(__file__).parent / "cases"
 DEV_CASES = Path(__file__).parents[2] / "shared" / "eval" / "dev_cases.jsonl"
-JORGE = [sys.executable, "-m", "bot"]
+JORGE = [sys.executable, "-m", "jorge"]
 
 
 def _route(feed: str) -> subprocess.CompletedProcess[str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_config
 from agents.errors import ConfigError
+from bot.config import load_config
 from bot.settings import Settings, load_settings
 
 

@@ -24,10 +24,10 @@ from asgi_lifespan import LifespanManager
 from redis.asyncio import Redis
 from twilio.request_validator import RequestValidator
 
-from bot.app import create_app
 from bot.settings import Settings, load_settings
 from bot.store import LeadStore
 from bot.worker import build_worker
+from jorge.app import create_app
 from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, click_payload
 from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 

@@ -31,7 +31,7 @@ class Process:
         full_env.pop("REDIS_URL", None)  # each test says which Redis, if any
         full_env.update(env)
         self.popen = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args], cwd=ROOT, env=full_env, stdout=self._file, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "jorge", *args], cwd=ROOT, env=full_env, stdout=self._file, stderr=subprocess.STDOUT
         )
 
     def stop(self) -> None:

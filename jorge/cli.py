@@ -87,7 +87,7 @@ def serve() -> None:
     """Run the web app (Twilio webhooks, Slack, API) on HOST:PORT; jobs in-process without REDIS_URL."""
     import uvicorn
 
-    from bot.app import create_app
+    from jorge.app import create_app
 
     settings = load_settings()
     configure_logging()

@@ -1,0 +1,3 @@
+from jorge.cli import main
+
+main()
