@@ -7,10 +7,13 @@ session and stopped at the end.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -31,6 +34,32 @@ def hermetic(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(_CALLERS) or name in _CALLERS_EXACT:
             monkeypatch.delenv(name)
+
+
+def _loopback(address: Any) -> bool:
+    try:
+        return ipaddress.ip_address(address[0]).is_loopback
+    except ValueError:
+        return bool(address[0] == "localhost")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def loopback_only() -> Iterator[None]:
+    """Tests talk to 127.0.0.1 only (the fakes, Redis, the product): a connection anywhere else is
+    refused with the address, so a test that would reach Slack, Twilio or Anthropic fails."""
+    real = socket.socket.connect, socket.socket.connect_ex
+
+    def guarded(method: Any) -> Any:
+        def connect(sock: socket.socket, address: Any) -> Any:
+            if sock.family in (socket.AF_INET, socket.AF_INET6) and not _loopback(address):
+                raise ConnectionRefusedError(f"a test tried to reach {address}; tests stay on 127.0.0.1")
+            return method(sock, address)
+
+        return connect
+
+    socket.socket.connect, socket.socket.connect_ex = guarded(real[0]), guarded(real[1])  # type: ignore[method-assign]
+    yield
+    socket.socket.connect, socket.socket.connect_ex = real  # type: ignore[method-assign]
 
 
 @pytest.fixture(scope="session")
