@@ -409,7 +409,8 @@ class Conversation:
         await self._post_thread(lead, f"Reminder: {lead_label(lead)} has waited {waited} min for an approval.")
 
     async def send_as_person(self, phone: str, text: str, by: str) -> str:
-        """A team member texts the lead: the bot stays quiet for this lead until /jorge resume."""
+        """A team member texts the lead: the bot stays quiet for this lead until /jorge resume.
+        Returns the text's outbox key (the `deliver` job sends it)."""
         lead = await self.store.get(phone)
         if lead is None:
             raise UnknownLead(f"no lead {phone}")
@@ -418,10 +419,12 @@ class Conversation:
         if await self.kill_switch_on(phone):
             raise EditRejected("the kill switch is on (/jorge pause-all): nothing was sent")
         await self.store.set_owner(phone, Owner.HUMAN, assigned_to=by)
-        # The outbox sends it within seconds (and retries it): the Slack command answers at once.
-        await self._send(lead, text, None, key=f"person:{secrets.token_hex(8)}", kind="person", now_=False)
+        # Queued in the outbox (which sends and retries it); the caller starts the send at once,
+        # so the Slack command answers without waiting for Twilio.
+        key = f"person:{secrets.token_hex(8)}"
+        await self._send(lead, text, None, key=key, kind="person", now_=False)
         await self.note(phone, f"{by} texted {lead_label(lead)}: {escape(text)}")
-        return text
+        return key
 
     async def follow_up(self, lead: Lead, market: Market | None, *, step: int, last: bool, key: str) -> str | None:
         """Send one check-in after silence, if every guard allows it; returns what was sent."""

@@ -67,6 +67,13 @@ class Desk:
         self.conversation_cadence = tuple(cadence)
         self.queue = queue  # set once the event loop runs (jorge/app.py lifespan)
 
+    async def _send_as_person(self, phone: str, text: str, by: str) -> None:
+        """A teammate's text to the lead, queued and then sent by a job at once (the outbox sweep
+        would send it within seconds anyway, and retries it)."""
+        key = await self.conversation.send_as_person(phone, text, by)
+        if self.queue is not None:
+            await self.queue.enqueue("deliver", phone, key, job_id=f"deliver:{phone}:{key}")
+
     async def _sweep(self) -> None:
         """Capacity was freed: assign leads that waited for room."""
         if self.queue is not None:
@@ -160,7 +167,7 @@ class Desk:
         if not sms:
             return "Nothing to send: write the text after `send:`."
         try:
-            await self.conversation.send_as_person(phone, sms, member.name)
+            await self._send_as_person(phone, sms, member.name)
         except EditRejected as error:
             return f"Not sent: {error}"
         return None
@@ -353,7 +360,7 @@ class Desk:
         member = self._team_member(user_id)
         lead = await self._lead(args[0])
         try:
-            await self.conversation.send_as_person(lead.phone, " ".join(args[1:]), member.name)
+            await self._send_as_person(lead.phone, " ".join(args[1:]), member.name)
         except EditRejected as error:
             return f"Not sent: {error}"
         return f"Sent to {lead.phone}. The bot stays quiet for this lead until `/jorge resume {lead.phone}`."

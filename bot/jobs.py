@@ -122,7 +122,7 @@ async def answer_lead(context: JobContext, phone: str) -> Turn | None:
     await schedule_followup(context, phone, max(message.at for message in pending), 0)
     unassigned = turn is not None and turn.lead.assigned_to is None and not turn.lead.opted_out
     # inline: a job of its own would cost more than the work
-    if turn is not None and unassigned and await assign_lead(context, phone, turn.lead):
+    if turn is not None and unassigned and await assign_lead(context, phone):
         turn.events.append("assigned")
     if turn is not None and turn.escalation is not None:
         reminder = context.services.settings.jorge_approval_reminder.total_seconds()
@@ -208,10 +208,11 @@ async def _offer(context: JobContext, lead: Lead, member: TeamMember, why: str, 
         )  # fmt: skip
 
 
-async def assign_lead(context: JobContext, phone: str, lead: Lead | None = None) -> bool:
+async def assign_lead(context: JobContext, phone: str) -> bool:
     """Give a new lead a human owner on the team (or leave it for the sweep when all are full);
-    True when it was offered to someone."""
-    lead = lead or await context.services.store.get(phone)
+    True when it was offered to someone. The lead is read afresh: someone may have taken it over
+    while its answer went out."""
+    lead = await context.services.store.get(phone)
     if lead is None or lead.assigned_to is not None or await context.services.board.pending_claim(phone):
         return False
     assignment = await context.services.board.assign(lead)

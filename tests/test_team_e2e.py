@@ -1,12 +1,11 @@
-"""Lead assignment with a real worker: claim timeouts walk the fallback chain to Jorge; a claim
-stops it. And the sweep assigns leads that waited for room."""
+"""Lead assignment with a real worker (the app and an arq worker in this event loop,
+tests/support/inprocess.py): claim timeouts walk the fallback chain to Jorge; a claim stops it.
+And the sweep assigns leads that waited for room."""
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -15,55 +14,68 @@ from bot.jobs import JobContext, assign_lead, sweep
 from bot.outbound import DryRunSender
 from bot.settings import load_settings
 from bot.wiring import build
-from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from tests.support.fake_slack import FakeSlack
 from tests.support.fake_twilio import FakeTwilio
-from tests.support.product import Product
+from tests.support.inprocess import JORGE, Running, new_phone, running, until
 from tests.test_followups import RecordingQueue
-from tests.test_slack_e2e import CHANNEL, interact, wait_for
 
 TEAM_IDS = {"U0JORGE001", "U0MARIA002", "U0KEVIN003", "U0SOFIA004", "U0DANA0005"}
 
 
 @pytest.fixture
-def product(redis_url: str, twilio: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> Iterator[Product]:
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.url,
-           "JORGE_SLACK_CHANNEL": CHANNEL, "JORGE_CLAIM_TIMEOUT": "1s"}  # fmt: skip
-    running = Product(redis_url=redis_url, logs=tmp_path, twilio=twilio, extra_env=env).start_web()
-    running.start_worker()
-    yield running
-    running.stop()
+async def app(redis_url: str, prefix: str, twilio: FakeTwilio, slack: FakeSlack) -> AsyncIterator[Running]:
+    async with running(redis_url, prefix, twilio, slack, jorge_claim_timeout="300ms") as product:
+        yield product
 
 
-def offers(slack: FakeSlack, phone: str) -> list[str]:
+def offers(app: Running, phone: str) -> list[str]:
     """The members (DM channels) a lead was offered to, in order."""
-    return [m["channel"] for m in slack.called("chat.postMessage")
+    return [m["channel"] for m in app.slack.called("chat.postMessage")
             if m["channel"] in TEAM_IDS and phone in json.dumps(m.get("blocks"))]  # fmt: skip
 
 
-def test_unclaimed_leads_go_to_the_next_best_and_after_two_misses_to_jorge(product: Product, slack: FakeSlack) -> None:
-    lead = "+1909" + str(time.time_ns())[-7:]
-    product.post_sms(lead, "Hi, looking for a 3 bed in Fontana under 500k")
-    chain = wait_for(lambda: offers(slack, lead) if len(offers(slack, lead)) >= 3 else None, seconds=20)
-    assert len(set(chain[:3])) == 3 and chain[2] == "U0JORGE001" and "U0JORGE001" not in chain[:2]
-    message = next(m for m in slack.called("chat.postMessage") if m["channel"] == chain[0])
+async def timed_out(app: Running, phone: str, attempt: int, member: str) -> bool:
+    """Whether the claim timeout of offer `attempt` to `member` has run (arq keeps its result)."""
+    return bool(await app.redis.exists(f"arq:result:claim:{phone}:{attempt}:{member}"))
+
+
+async def timeouts_waiting(app: Running, phone: str) -> list[str]:
+    """The claim timeouts of `phone` still in the queue (due or not)."""
+    queued = await app.redis.zrange(f"{app.settings.jorge_namespace}:queue", 0, -1)
+    return [job for job in queued if job.startswith(f"claim:{phone}:")]
+
+
+async def test_unclaimed_leads_go_to_the_next_best_and_after_two_misses_to_jorge(app: Running) -> None:
+    lead = new_phone()
+    await app.sms(lead, "Hi, looking for a 3 bed in Fontana under 500k")
+    chain = await until(lambda: offers(app, lead) if len(offers(app, lead)) >= 3 else None)
+    assert len(set(chain[:3])) == 3 and chain[2] == JORGE and JORGE not in chain[:2]
+    message = next(m for m in app.slack.called("chat.postMessage") if m["channel"] == chain[0])
     assert "Why you: expertise" in json.dumps(message["blocks"]) and "claim_lead" in json.dumps(message["blocks"])
-    product.settle(2.0)
-    assert len(offers(slack, lead)) == 3  # Jorge is the end of the chain
-    assert product.lead_json(lead)["assigned_to"] == "Jorge"
+    await until(lambda: timed_out(app, lead, 1, chain[1]))  # the job that offered it to Jorge is done
+    assert await timeouts_waiting(app, lead) == []  # Jorge is the end of the chain: no timeout for him
+    await app.idle()
+    assert len(offers(app, lead)) == 3
+    lead_state = await app.store.get(lead)
+    assert lead_state is not None and lead_state.assigned_to == "Jorge"
 
 
-def test_a_claim_stops_the_chain(product: Product, slack: FakeSlack) -> None:
-    lead = "+1909" + str(time.time_ns())[-7:]
-    product.post_sms(lead, "Thinking of selling my house in Upland")
-    first = wait_for(lambda: offers(slack, lead))[0]
-    interact(product, {
-        "type": "block_actions", "user": {"id": first}, "team": {"id": "T1"}, "api_app_id": "A1", "token": "x",
-        "trigger_id": "t", "channel": {"id": first}, "container": {"type": "message", "channel_id": first},
-        "actions": [{"action_id": "claim_lead", "block_id": f"claim:{lead}", "value": lead, "type": "button"}],
-    })  # fmt: skip
-    wait_for(lambda: any("is yours" in e["text"] for e in slack.called("chat.postEphemeral") if e["user"] == first))
-    product.settle(2.5)
-    assert offers(slack, lead) == [first]
+async def test_a_claim_stops_the_chain(redis_url: str, prefix: str, twilio: FakeTwilio, slack: FakeSlack) -> None:
+    # a timeout long enough for the claim to come first
+    async with running(redis_url, prefix, twilio, slack, jorge_claim_timeout="1s") as app:
+        lead = new_phone()
+        await app.sms(lead, "Thinking of selling my house in Upland")
+        first = (await until(lambda: offers(app, lead)))[0]
+        await app.interact({
+            "type": "block_actions", "user": {"id": first}, "team": {"id": "T1"}, "api_app_id": "A1", "token": "x",
+            "trigger_id": "t", "channel": {"id": first}, "container": {"type": "message", "channel_id": first},
+            "actions": [{"action_id": "claim_lead", "block_id": f"claim:{lead}", "value": lead, "type": "button"}],
+        })  # fmt: skip
+        await until(lambda: any("is yours" in e["text"] for e in app.slack.called("chat.postEphemeral")
+                                if e["user"] == first))  # fmt: skip
+        await until(lambda: timed_out(app, lead, 0, first))  # the timeout came, and found the lead claimed
+        await app.idle()
+        assert offers(app, lead) == [first]
 
 
 async def test_the_sweep_assigns_leads_that_waited_for_room(
