@@ -31,8 +31,9 @@ Call = tuple[Sequence[str], Sequence[str | bytes], "asyncio.Future[Any]"]
 
 
 class BatchedScript:
-    def __init__(self, redis: Redis, source: str, *, max_batch: int = 256) -> None:
+    def __init__(self, redis: Redis, source: str, *, max_batch: int = 256, reconnects: int = RECONNECTS) -> None:
         self.redis = redis
+        self.reconnects = reconnects
         self.source = source
         self.sha = sha1(source.encode()).hexdigest()
         self.max_batch = max_batch
@@ -80,7 +81,7 @@ class BatchedScript:
         """Every call's reply, or the error Redis answered it with; packed by hiredis in one go
         (redis-py's Pipeline packs each argument in Python, the larger part of a batch's cost)."""
         packed = b"".join(_evalsha(self.sha, keys, args) for keys, args, _ in batch)
-        for attempt in range(RECONNECTS):
+        for attempt in range(self.reconnects):
             try:
                 return await self._round_trip(packed, len(batch))
             except RedisConnectionError:

@@ -7,7 +7,9 @@ import uuid
 
 import pytest
 from redis.asyncio import Redis
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError, ResponseError
+from redis.retry import Retry
 
 from bot.pipelining import BatchedScript
 from tests.support.processes import free_port
@@ -45,8 +47,9 @@ async def test_one_calls_error_is_that_callers_alone(redis: Redis) -> None:
 
 
 async def test_an_unreachable_redis_fails_every_caller_and_the_next_call_tries_again() -> None:
-    client = Redis.from_url(f"redis://127.0.0.1:{free_port()}", decode_responses=True)
-    script = BatchedScript(client, fresh(APPEND))
+    # No client-level retries (redis-py backs off for seconds by default): the script's own behaviour.
+    client = Redis.from_url(f"redis://127.0.0.1:{free_port()}", decode_responses=True, retry=Retry(NoBackoff(), 0))
+    script = BatchedScript(client, fresh(APPEND), reconnects=2)
     results = await asyncio.gather(*(script(["k"], ["v"]) for _ in range(3)), return_exceptions=True)
     assert all(isinstance(error, ConnectionError) for error in results)
     with pytest.raises(ConnectionError):
