@@ -56,14 +56,14 @@ async def handle_escalation(conversation: Conversation, turn: Turn, ask: Ask, wh
     choice = ask("approve/edit/take over? ").strip().lower()
     try:
         if choice.startswith("a"):
-            await conversation.approve(turn.escalation.id, who)
+            await conversation.approvals.approve(turn.escalation.id, who)
             typer.echo(f"Jorge: {turn.escalation.draft}")
         elif choice.startswith("e"):
             text = ask("edited reply: ").strip()
-            await conversation.approve(turn.escalation.id, who, text=text)
+            await conversation.approvals.approve(turn.escalation.id, who, text=text)
             typer.echo(f"Jorge: {text}")
         elif choice.startswith("t"):
-            await conversation.take_over(turn.escalation.id, who)
+            await conversation.approvals.take_over(turn.escalation.id, who)
             typer.secho("  [Jorge took over: the bot stays quiet for this lead]", dim=True)
     except EditRejected as error:
         typer.secho(f"  [not sent: {error}; the draft stays pending]", fg="red")

@@ -19,11 +19,12 @@ from agents.priority import COMMISSION_RATE
 from agents.team import TeamMember
 from agents.types import Escalation, Lead, Owner, Task
 from bot.config import Config
-from bot.conversation import Conversation, today
+from bot.conversation import Conversation
 from bot.jobs import JobQueue
 from bot.outbound import mask_phone
 from bot.reports import day_stats, lead_line, workload
 from bot.slack_blocks import context_packet, escape
+from bot.store import today
 from bot.team import Move, TeamBoard
 
 USAGE = """`/jorge` commands:
@@ -120,13 +121,13 @@ class Desk:
 
     async def approve(self, user_id: str, escalation_id: str) -> None:
         member = self._approver(user_id)
-        await self._decide(self.conversation.approve(escalation_id, member.name))
+        await self._decide(self.conversation.approvals.approve(escalation_id, member.name))
 
     async def editable(self, user_id: str, escalation_id: str) -> Escalation:
         """The escalation to put in the edit modal, once the user may edit and it is still pending."""
         self._approver(user_id)
         try:
-            escalation = await self.conversation.escalation(escalation_id)
+            escalation = await self.conversation.approvals.escalation(escalation_id)
         except UnknownLead:
             raise Refused("That approval prompt is no longer known.") from None
         if escalation.state != "pending":
@@ -135,11 +136,11 @@ class Desk:
 
     async def edit(self, user_id: str, escalation_id: str, text: str) -> None:
         member = self._approver(user_id)
-        await self._decide(self.conversation.approve(escalation_id, member.name, text=text.strip()))
+        await self._decide(self.conversation.approvals.approve(escalation_id, member.name, text=text.strip()))
 
     async def take_over(self, user_id: str, escalation_id: str) -> None:
         member = self._team_member(user_id)
-        await self._decide(self.conversation.take_over(escalation_id, member.name))
+        await self._decide(self.conversation.approvals.take_over(escalation_id, member.name))
 
     @staticmethod
     async def _decide(call: Awaitable[object]) -> None:
@@ -241,7 +242,7 @@ class Desk:
             lead = await self.store.get(phone)
             holder = lead.assigned_to if lead else None
             return f"Too late: {phone} is with {holder}." if holder and holder != member.name else "Already claimed."
-        await self.conversation.note(phone, f"{member.name} claimed this lead.")
+        await self.conversation.threads.note(phone, f"{member.name} claimed this lead.")
         return f"{phone} is yours. `/jorge lead {phone}` shows the conversation."
 
     async def _cmd_take(self, user_id: str, args: list[str]) -> str:
@@ -254,7 +255,8 @@ class Desk:
             await self.board.release(self.board.by_name(lead.assigned_to))
             await self.board.force(member)
         await self.store.set_owner(lead.phone, Owner.HUMAN, assigned_to=member.name)
-        await self.conversation.note(lead.phone, f"{member.name} took {mask_phone(lead.phone)}: the bot is quiet.")
+        took = f"{member.name} took {mask_phone(lead.phone)}: the bot is quiet."
+        await self.conversation.threads.note(lead.phone, took)
         return f"You have {lead.phone}. The bot stays quiet for this lead until `/jorge resume {lead.phone}`."
 
     async def _cmd_assign(self, user_id: str, args: list[str]) -> str:
@@ -262,7 +264,7 @@ class Desk:
         lead = await self._lead(args[0])
         member = self._find_member(args[1])
         await self._move(lead, member)
-        await self.conversation.note(lead.phone, f"Assigned to <@{member.slack_user_id}>.")
+        await self.conversation.threads.note(lead.phone, f"Assigned to <@{member.slack_user_id}>.")
         return f"{lead.phone} is assigned to {member.name}."
 
     async def _cmd_handoff(self, user_id: str, args: list[str]) -> str:
@@ -273,7 +275,7 @@ class Desk:
         note = " ".join(args[2:]) or "no note"
         await self._move(lead, member)
         title = f"*Handoff* from {giver.name} to <@{member.slack_user_id}>"
-        await self.conversation.note(lead.phone, context_packet(lead, title, note))
+        await self.conversation.threads.note(lead.phone, context_packet(lead, title, note))
         return f"Handed {lead.phone} to {member.name}; the context packet is in the lead's thread."
 
     async def _move(self, lead: Lead, member: TeamMember) -> None:
@@ -299,7 +301,7 @@ class Desk:
         reason = " ".join(args[1:]) or "no reason given"
         await self.board.outcome(lead, won=False, price=None)
         await self.store.set_fields(lead.phone, followups_stopped=True, outcome="lost")
-        await self.conversation.note(lead.phone, f"Marked lost: {reason}")
+        await self.conversation.threads.note(lead.phone, f"Marked lost: {reason}")
         await self._sweep()
         return f"Lost {lead.phone} ({reason})."
 
@@ -350,7 +352,7 @@ class Desk:
         if lead.owner is Owner.AWAITING_APPROVAL:  # a held draft: only an approver may let it go
             member = self._approver(user_id)
             if lead.pending_escalation:
-                await self._decide(self.conversation.release(lead.pending_escalation, member.name))
+                await self._decide(self.conversation.approvals.release(lead.pending_escalation, member.name))
                 released = "The held draft was released without sending. "
         await self.store.set_fields(lead.phone, paused=False, owner=Owner.BOT.value)
         return f"{released}The bot answers {lead.phone} again."
@@ -372,7 +374,7 @@ class Desk:
         lines = []
         for task in await self.store.open_tasks():
             lead = await self.store.get(task.phone)
-            owner = self.conversation.owner_of(lead, task.owner) if lead else task.owner or "-"
+            owner = self.conversation.threads.owner_of(lead, task.owner) if lead else task.owner or "-"
             if everyone or owner == member.name:
                 who = f" ({owner})" if everyone else ""
                 lines.append(f"• {mask_phone(task.phone)}: {escape(task.text)}{who} `{task.id}`")
@@ -389,7 +391,7 @@ class Desk:
             raise Refused(f"Already done by {done.task.done_by}.") from None
         except UnknownLead:
             raise Refused("That task is no longer known.") from None
-        await self.conversation.note(task.phone, f"{member.name} did: {escape(task.text)}")
+        await self.conversation.threads.note(task.phone, f"{member.name} did: {escape(task.text)}")
         return task
 
     async def _cmd_workload(self, user_id: str, args: list[str]) -> str:

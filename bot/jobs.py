@@ -134,7 +134,7 @@ async def answer_lead(context: JobContext, phone: str) -> Turn | None:
 
 async def remind_approval(context: JobContext, escalation_id: str) -> None:
     try:
-        await context.services.conversation.remind(escalation_id)
+        await context.services.conversation.approvals.remind(escalation_id)
     except UnknownLead:
         log.info("reminder for unknown escalation %s dropped", escalation_id)
 
@@ -199,7 +199,7 @@ async def _offer(context: JobContext, lead: Lead, member: TeamMember, why: str, 
     minutes = max(1, round(services.settings.jorge_claim_timeout.total_seconds() / 60))
     await services.board.offer(lead.phone, member, attempt, tried)
     await services.store.record_event(lead.phone, "assigned", member=member.name)
-    await services.conversation.notify_assigned(lead, member, why, minutes)
+    await services.conversation.threads.notify_assigned(lead, member, why, minutes)
     if not member.approver:  # Jorge is the end of the chain: no timeout for him
         await context.queue.enqueue(
             "claim_timeout", lead.phone, member.slack_user_id, str(attempt),

@@ -59,7 +59,7 @@ async def _turn(services: Services, context: JobContext, phone: str, text: str, 
     assert turn is not None  # the text just recorded is pending
     reply, held = turn.reply, False
     if turn.escalation is not None:
-        decided = await conversation.approve(turn.escalation.id, approver)
+        decided = await conversation.approvals.approve(turn.escalation.id, approver)
         reply, held = decided.draft, True
     decision = turn.decision
     return {

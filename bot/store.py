@@ -41,9 +41,12 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
+from agents.schedule import TEAM_ZONE
 from agents.types import Appointment, Escalation, Lead, Message, Owner, Task
 from bot.pipelining import BatchedScript
 
@@ -214,6 +217,18 @@ for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('ZREM', KEYS[2], ARGV[1])
 return 1
 """
+
+
+def today(moment: datetime | None = None) -> str:
+    """The team's date (stats and daily caps are per team day)."""
+    return _team_day(int((moment or now()).timestamp()) // 3600)
+
+
+@lru_cache(maxsize=8)
+def _team_day(hour: int) -> str:
+    # The team's zone is a whole number of hours from UTC, so its date is the same for a whole UTC
+    # hour: worked out once an hour rather than on every webhook.
+    return datetime.fromtimestamp(hour * 3600, ZoneInfo(TEAM_ZONE)).strftime("%Y-%m-%d")
 
 
 def now() -> datetime:

@@ -146,15 +146,15 @@ async def test_two_concurrent_approvals_send_one_sms(conversation: Conversation,
     assert turn.escalation is not None
     before = len(sender.sent)
     results = await asyncio.gather(
-        conversation.approve(turn.escalation.id, "Jorge"),
-        conversation.approve(turn.escalation.id, "Maria"),
+        conversation.approvals.approve(turn.escalation.id, "Jorge"),
+        conversation.approvals.approve(turn.escalation.id, "Maria"),
         return_exceptions=True,
     )
     assert sum(isinstance(r, AlreadyHandled) for r in results) == 1
     assert len(sender.sent) == before + 1
     assert sender.sent[-1].body == turn.decision.draft
     with pytest.raises(AlreadyHandled, match="already handled by"):
-        await conversation.take_over(turn.escalation.id, "Kevin")
+        await conversation.approvals.take_over(turn.escalation.id, "Kevin")
 
 
 async def test_an_edit_that_fails_the_quality_gate_is_not_sent(
@@ -164,16 +164,16 @@ async def test_an_edit_that_fails_the_quality_gate_is_not_sent(
     assert turn.escalation is not None
     before = len(sender.sent)
     with pytest.raises(EditRejected):
-        await conversation.approve(turn.escalation.id, "Jorge", text="It's a safe neighborhood, guaranteed!")
+        await conversation.approvals.approve(turn.escalation.id, "Jorge", text="It's a safe neighborhood, guaranteed!")
     assert len(sender.sent) == before
-    await conversation.approve(turn.escalation.id, "Jorge", text="Jorge will call you about fees today.")
+    await conversation.approvals.approve(turn.escalation.id, "Jorge", text="Jorge will call you about fees today.")
     assert sender.sent[-1].body == "Jorge will call you about fees today."
 
 
 async def test_take_over_silences_the_bot(conversation: Conversation, store: LeadStore) -> None:
     turn = await conversation.receive(PHONE, "I want to speak with a real person")
     assert turn.escalation is not None
-    await conversation.take_over(turn.escalation.id, "Maria")
+    await conversation.approvals.take_over(turn.escalation.id, "Maria")
     lead = await store.get(PHONE)
     assert lead is not None and (lead.owner, lead.assigned_to) == (Owner.HUMAN, "Maria")
     quiet = await conversation.receive(PHONE, "thanks, also 3 bedrooms")
@@ -193,7 +193,7 @@ async def test_a_persona_handoff_posts_a_context_packet_in_the_leads_thread(stor
     conversation = Conversation(store, RuleBrain(build_overseer(config)), DryRunSender(echo=False), notifier=notifier)
     turn = await conversation.receive(PHONE, "Can Jorge call me about buying in Fontana?")
     assert turn.escalation is not None
-    await conversation.approve(turn.escalation.id, "Jorge")
+    await conversation.approvals.approve(turn.escalation.id, "Jorge")
     await conversation.receive(PHONE, "Also, has escrow opened on the other house yet?")
     packets = [p["text"] for p in notifier.posts if p["kind"] == "thread" and "Persona handoff" in p["text"]]
     assert packets and "buyer_specialist → transaction_coordinator" in packets[0]

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from agents.types import Facts, Lead, Persona
-from bot.conversation import today
 from bot.desk import Desk
 from bot.outbound import DryRunSender
 from bot.settings import load_settings
+from bot.store import today
 from bot.wiring import Services, build
 
 JORGE, MARIA, KEVIN = "U0JORGE001", "U0MARIA002", "U0KEVIN003"

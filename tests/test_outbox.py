@@ -59,7 +59,7 @@ async def test_a_500_that_twilio_did_not_take_is_sent_again_once(
     phone = "+19095550201"
     fake.fail(phone, 500, 20500)
     lead = await _lead(store, phone)
-    assert await conversation._send(lead, "Hello there", None, key="k1") == "Hello there"
+    assert await conversation.outbox.send(lead, "Hello there", None, key="k1") == "Hello there"
     assert fake.to(phone) == [] and await store.due_sends(float("inf"))
     await _settle(conversation)
     await _settle(conversation)
@@ -74,7 +74,7 @@ async def test_a_text_twilio_took_before_erroring_is_recorded_not_sent_twice(
     phone = "+19095550202"
     fake.accept_then(phone, 500)
     lead = await _lead(store, phone)
-    await conversation._send(lead, "Only once, please", None, key="k2")
+    await conversation.outbox.send(lead, "Only once, please", None, key="k2")
     await _settle(conversation)
     await _settle(conversation)
     assert [s.body for s in fake.to(phone)] == ["Only once, please"]
@@ -88,7 +88,7 @@ async def test_a_send_accepted_after_the_client_timed_out_is_not_sent_again(
     phone = "+19095550203"
     fake.accept_then(phone, 201, delay=1.5)  # Twilio answers long after the 0.5 s client timeout
     lead = await _lead(store, phone)
-    await conversation._send(lead, "Late but taken", None, key="k3")
+    await conversation.outbox.send(lead, "Late but taken", None, key="k3")
     await _settle(conversation)
     assert [s.body for s in fake.to(phone)] == ["Late but taken"]
     assert await store.due_sends(float("inf")) == []
@@ -98,7 +98,7 @@ async def test_a_429_waits_and_sends_once(conversation: Conversation, store: Lea
     phone = "+19095550204"
     fake.fail(phone, 429, 20429, times=2)
     lead = await _lead(store, phone)
-    await conversation._send(lead, "Rate limited", None, key="k4")
+    await conversation.outbox.send(lead, "Rate limited", None, key="k4")
     for _ in range(3):
         await _settle(conversation)
     assert [s.body for s in fake.to(phone)] == ["Rate limited"]
@@ -123,7 +123,7 @@ async def test_a_lead_who_opts_out_before_the_retry_gets_nothing(
     phone = "+19095550206"
     fake.fail(phone, 503, 20503)
     lead = await _lead(store, phone)
-    await conversation._send(lead, "Any news?", None, key="k6")
+    await conversation.outbox.send(lead, "Any news?", None, key="k6")
     await store.set_fields(phone, opted_out=True)
     await _settle(conversation)
     assert fake.to(phone) == [] and await store.due_sends(float("inf")) == []
@@ -135,7 +135,7 @@ async def test_a_retried_decision_sends_the_first_body(
     phone = "+19095550207"
     fake.fail(phone, 500, 20500)
     lead = await _lead(store, phone)
-    await conversation._send(lead, "First draft", None, key="k7")
-    await conversation._send(lead, "A different second draft", None, key="k7")  # a retried job drafted again
+    await conversation.outbox.send(lead, "First draft", None, key="k7")
+    await conversation.outbox.send(lead, "A different second draft", None, key="k7")  # a retried job drafted again
     await _settle(conversation)
     assert [s.body for s in fake.to(phone)] == ["First draft"]

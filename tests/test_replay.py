@@ -52,7 +52,7 @@ async def test_conversations_do_not_share_a_lead_and_bad_lines_are_reported() ->
 def test_the_shared_conversations_are_wholly_right() -> None:
     run = subprocess.run(
         [sys.executable, str(EVAL / "converse.py"), str(EVAL / "dev_conversations.jsonl"), "--", sys.executable, "-m",
-         "bot", "replay"], capture_output=True, text=True, timeout=120,
+         "jorge", "replay"], capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
