@@ -43,14 +43,17 @@ async def test_a_failed_job_runs_again_on_an_arq_worker(redis_url: str, prefix: 
     settings = load_settings(redis_url=redis_url, jorge_namespace=prefix)
     worker = build_worker(settings, signals=False, jobs={"flaky": flaky})
     pool = await create_pool(arq_settings(redis_url))
+    running: asyncio.Task[None] | None = None
     try:
-        await pool.enqueue_job("flaky", "+19095550100", _queue_name=f"{prefix}:queue")
+        job = await pool.enqueue_job("flaky", "+19095550100", _queue_name=f"{prefix}:queue")
+        assert job is not None
         running = asyncio.create_task(worker.async_run())
-        await until(lambda: len(flaky.calls) == 2)
-        await until(lambda: worker.jobs_complete == 1)
-        assert (worker.jobs_retried, worker.jobs_failed) == (1, 0)
+        await job.result(timeout=30, poll_delay=0.05)  # finished, and successfully ...
+        outcome = await job.result_info()
+        assert outcome is not None and outcome.success and outcome.job_try == 2  # ... on its second try
         assert flaky.calls == [("+19095550100",), ("+19095550100",)]
     finally:
         await worker.close()
-        running.cancel()
+        if running is not None:
+            running.cancel()
         await pool.aclose()
