@@ -55,13 +55,21 @@ class Examples(BaseModel):
 _NEGATED = re.compile(r"\b(?:dont|don't|do not|no|stop|never|ya no|nunca)\b[\w\s']{0,12}$")
 
 
-def _compiled_patterns(value: Examples) -> Examples:
-    for pattern in value.all():
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise ValueError(f"{pattern!r} is not a regular expression ({error})") from None
-    return value
+def _one_pattern(kind: Topic | Step | Act, where: str) -> re.Pattern[str] | None:
+    """The kind's patterns as one regular expression (a search per kind, not per pattern), or
+    None when it has none; a pattern that is not a regular expression is named with its file."""
+    patterns = kind.patterns.all()
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise KnowledgeError(f"{where}: patterns: {pattern!r} is not a regular expression ({error})") from None
+        raise
 
 
 class Topic(BaseModel):
@@ -94,8 +102,6 @@ class Topic(BaseModel):
             raise ValueError("needs at least 3 examples in each language (en and es)")
         return value
 
-    _patterns_compile = field_validator("patterns")(_compiled_patterns)
-
 
 class Step(BaseModel):
     """A next step the assistant offers; accepting it records a task or an appointment request."""
@@ -108,8 +114,6 @@ class Step(BaseModel):
     personas: list[Persona] = Field(default_factory=list)  # offered when nothing else is left to ask
     patterns: Examples = Field(default_factory=Examples)  # the lead asking for it outright ("connect me w a lender")
 
-    _patterns_compile = field_validator("patterns")(_compiled_patterns)
-
 
 class Act(BaseModel):
     """A kind of message that is not a question: "thanks", "yes", "I'm buying, not selling"."""
@@ -117,8 +121,6 @@ class Act(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     examples: Examples = Field(default_factory=Examples)
     patterns: Examples = Field(default_factory=Examples)
-
-    _patterns_compile = field_validator("patterns")(_compiled_patterns)
 
 
 @dataclass
@@ -141,13 +143,14 @@ class Knowledge:
                         self._answers[(topic.id, language, part)] = compile_text(getattr(texts, language.value))
                     except TemplateError as error:
                         raise KnowledgeError(f"topics/{topic.id}.toml: {part}.{language.value}: {error}") from None
-        kinds: list[Topic | Act] = [*self.topics.values(), *self.acts.values()]
-        for kind in kinds:
-            if kind.patterns.all():  # one pattern a kind: a search per kind, not per pattern
-                self._patterns[kind.id] = re.compile("|".join(f"(?:{p})" for p in kind.patterns.all()))
+        wheres: list[tuple[Topic | Act, str]] = [(t, f"topics/{t.id}.toml") for t in self.topics.values()]
+        wheres += [(a, f"acts.toml: [{a.id}]") for a in self.acts.values()]
+        for kind, where in wheres:
+            if (pattern := _one_pattern(kind, where)) is not None:
+                self._patterns[kind.id] = pattern
         for step in self.steps.values():
-            if step.patterns.all():
-                self._step_patterns[step.id] = re.compile("|".join(f"(?:{p})" for p in step.patterns.all()))
+            if (pattern := _one_pattern(step, f"steps.toml: [{step.id}]")) is not None:
+                self._step_patterns[step.id] = pattern
 
     @cached_property
     def model(self) -> CentroidClassifier:

@@ -58,6 +58,14 @@ def test_a_broken_file_names_the_file_and_the_field(tmp_path: Path) -> None:
         load_knowledge(directory)
 
 
+def test_a_pattern_that_is_not_a_regular_expression_is_named_with_its_file(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    path = directory / "acts.toml"
+    path.write_text(path.read_text().replace("patterns.en = ['^(hi|hello", "patterns.en = ['^((hi|hello", 1))
+    with pytest.raises(KnowledgeError, match=r"acts.toml: \[greeting\]: patterns: .* is not a regular expression"):
+        load_knowledge(directory)
+
+
 def test_a_step_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     directory = _copy(tmp_path)
     path = directory / "topics" / "credit_score.toml"
