@@ -37,7 +37,7 @@ log = logging.getLogger("jorge.jobs")
 LOCK_SECONDS = 45.0  # longer than a job may run (JOB_TIMEOUT), so a lock outlives only a killed worker
 JOB_TIMEOUT = 40.0  # a job's own waits: Claude 8 s + Twilio 10 s + Slack 2 x 5 s, with room
 SWEEP_SECONDS = 30.0
-OUTBOX_SECONDS = 5.0  # how often due outbound texts are settled
+OUTBOX_SECONDS = 1.0  # how often due outbound texts are settled (a retry goes out about when due)
 RESCUE_AFTER = 15.0  # seconds past the coalescing window before a waiting text is rescued
 MAX_TRIES = 12
 # Jobs every worker runs on a clock (arq cron, or the embedded default's timers), and how often.

@@ -260,9 +260,7 @@ def test_a_signed_text_gets_a_reply_through_the_twilio_sdk(redis_url: str, twili
 def test_two_workers_and_a_burst_of_five_texts_get_one_reply(
     redis_url: str, twilio: FakeTwilio, tmp_path: Path
 ) -> None:
-    product = Product(redis_url, tmp_path, twilio, extra_env={"JORGE_COALESCE_WINDOW": "1500ms"}).start_web()
-    product.start_worker()
-    product.start_worker()
+    product = Product(redis_url, tmp_path, twilio, extra_env={"JORGE_COALESCE_WINDOW": "1500ms"}).start(workers=2)
     try:
         phone, sids = new_phone(), [new_sid() for _ in range(5)]
         texts = ["Hi!", "We're looking in Chino Hills", "4 bedrooms", "up to 900k", "pre-approved already"]
@@ -317,8 +315,8 @@ def test_a_worker_outlives_a_redis_restart_and_answers_after_it(twilio: FakeTwil
     port = free_port()
     durable = ("--appendonly", "yes", "--appendfsync", "always")
     server = start_redis(port, str(tmp_path), *durable)
-    product = Product(f"redis://127.0.0.1:{port}/0", tmp_path, twilio).start_web()
-    worker = product.start_worker()
+    product = Product(f"redis://127.0.0.1:{port}/0", tmp_path, twilio).start(workers=1)
+    (worker,) = product.workers
     try:
         before, after = new_phone(), new_phone()
         assert product.post_sms(before, "Any condos in Ontario under 500k?").status_code == 200

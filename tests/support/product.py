@@ -54,14 +54,27 @@ class Product:
         }
 
     def start_web(self) -> Product:
+        return self.start()
+
+    def start(self, workers: int = 0) -> Product:
+        """`jorge serve` and `workers` workers, started side by side (each takes seconds to start)."""
         self.web = Process(["serve"], self.env(), self.logs / f"web-{self.port}.log")
+        started = [self._spawn_worker() for _ in range(workers)]
         wait_until_healthy(self.base_url, self.web)
+        for worker in started:
+            self._wait_started(worker)
         return self
 
-    def start_worker(self, seconds: float = 30.0) -> Process:
+    def start_worker(self) -> Process:
         """Start a `jorge worker` and wait until it has started up (it logs "worker starting")."""
+        return self._wait_started(self._spawn_worker())
+
+    def _spawn_worker(self) -> Process:
         worker = Process(["worker"], self.env(), self.logs / f"worker-{len(self.workers)}-{self.port}.log")
         self.workers.append(worker)
+        return worker
+
+    def _wait_started(self, worker: Process, seconds: float = 30.0) -> Process:
         deadline = time.monotonic() + seconds
         while "worker starting" not in worker.output():
             if worker.popen.poll() is not None or time.monotonic() > deadline:
