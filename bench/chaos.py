@@ -175,7 +175,7 @@ def main() -> int:
     redis_url = f"redis://127.0.0.1:{port}/0"
     twilio, slack = FakeTwilio().start(), FakeSlack().start()
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.url,
-           "JORGE_SLACK_CHANNEL": "C0APPROVALS", "JORGE_COALESCE_WINDOW": "1s", "JORGE_SENDING_HOURS": "00:00-23:59",
+           "JORGE_SLACK_CHANNEL": "C0APPROVALS", "JORGE_COALESCE_WINDOW": "1s", "JORGE_SENDING_HOURS": "00:00-24:00",
            "JORGE_HOLIDAYS": "none"}  # fmt: skip
     product = Product(redis_url=redis_url, logs=Path(workdir), twilio=twilio, extra_env=env).start_web()
     product.start_worker()

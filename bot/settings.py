@@ -46,8 +46,8 @@ def _hours(value: Any) -> tuple[time, time]:
     if not match:
         raise ValueError(f"{value!r} is not a range like 08:00-21:00")
     h1, m1, h2, m2 = (int(g) for g in match.groups())
-    try:
-        start, end = time(h1, m1), time(h2, m2)
+    try:  # "24:00" ends at midnight: "00:00-24:00" is the whole day
+        start, end = time(h1, m1), (time.max if (h2, m2) == (24, 0) else time(h2, m2))
     except ValueError:
         raise ValueError(f"{value!r} has an hour or minute out of range") from None
     if start >= end:

@@ -22,7 +22,7 @@ from tests.support.fake_twilio import FakeTwilio
 from tests.support.inprocess import BASE_URL, CHANNEL, Running, new_phone, running, until
 from tests.support.product import Product
 
-ALWAYS = {"jorge_sending_hours": "00:00-23:59", "jorge_holidays": "none"}  # follow-ups may go at any hour
+ALWAYS = {"jorge_sending_hours": "00:00-24:00", "jorge_holidays": "none"}  # follow-ups may go at any hour
 # Long enough that the test's next step surely comes before the first follow-up is due, counted
 # from the lead's text: a text in this event loop (under 0.1 s after it, on a loaded machine), or
 # stopping a `jorge worker` process (up to 1.5 s after it: the worker answers first).

@@ -31,6 +31,7 @@ def test_durations_and_hours_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.jorge_coalesce_window == timedelta(milliseconds=500)
     assert settings.jorge_followup_cadence == [timedelta(seconds=2), timedelta(seconds=5)]
     assert settings.jorge_sending_hours == (time(9, 30), time(20))
+    assert load_settings(jorge_sending_hours="00:00-24:00").jorge_sending_hours == (time(0), time.max)
 
 
 @pytest.mark.parametrize(
@@ -38,6 +39,7 @@ def test_durations_and_hours_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("JORGE_COALESCE_WINDOW", "4 seconds"),
         ("JORGE_SENDING_HOURS", "21:00-08:00"),
+        ("JORGE_SENDING_HOURS", "08:00-24:30"),
         ("JORGE_FOLLOWUP_CADENCE", "1d,soon"),
         ("PORT", "eighty"),
         ("PUBLIC_BASE_URL", "jorge.example.com"),
