@@ -118,8 +118,10 @@ async def answer_lead(context: JobContext, phone: str) -> Turn | None:
         await store.unlock(phone, token)
     if await store.pending(phone):  # texts that came while this answer was being made: answer them next
         await context.queue.enqueue("process_lead", phone, job_id=f"next:{phone}:{token}")
-    # Any inbound restarts the follow-up cadence, anchored at the lead's newest text.
-    await schedule_followup(context, phone, max(message.at for message in pending), 0)
+    if turn is not None and (turn.lead.opted_out or turn.lead.followups_stopped):
+        await store.clear_followup(phone)  # STOP or "not interested": no check-ins to schedule
+    else:  # any other inbound restarts the follow-up cadence, anchored at the lead's newest text
+        await schedule_followup(context, phone, max(message.at for message in pending), 0)
     unassigned = turn is not None and turn.lead.assigned_to is None and not turn.lead.opted_out
     # inline: a job of its own would cost more than the work
     if turn is not None and unassigned and await assign_lead(context, phone):
