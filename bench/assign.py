@@ -27,8 +27,8 @@ from redis.asyncio import Redis
 
 from agents.team import TeamMember
 from agents.types import Facts, Language, Lead, Persona
-from bot.store import LeadStore
-from bot.team import TeamBoard
+from bot.store.leads import LeadStore
+from bot.team.board import TeamBoard
 from tests.support.redis_server import throwaway_redis
 
 MARKETS = ["rancho_cucamonga", "ontario", "fontana", "chino_hills", "upland"]

@@ -24,12 +24,12 @@ from anthropic import AsyncAnthropic
 
 from agents.claude import ClaudeBrain
 from agents.tokens import CACHE_FLOOR, DEFAULT_MODEL, UNKNOWN_MODEL_FLOOR
-from bot.config import load_config
 from bot.conversation import Conversation, Guards
-from bot.outbound import DryRunSender
-from bot.redis import connect
-from bot.store import LeadStore
-from bot.wiring import build_overseer
+from bot.runtime.config import load_config
+from bot.runtime.wiring import build_overseer
+from bot.store.connection import connect
+from bot.store.leads import LeadStore
+from bot.transport.outbound import DryRunSender
 from tests.support.fake_anthropic import API_KEY, FakeAnthropic
 
 TEXTS = [

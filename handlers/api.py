@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from agents.errors import UnknownLead
-from bot.store import LeadStore
-from bot.views import lead_detail, lead_summary
+from bot.conversation.views import lead_detail, lead_summary
+from bot.store.leads import LeadStore
 
 _E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 

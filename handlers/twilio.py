@@ -20,9 +20,9 @@ from typing import TypeVar
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agents.errors import BadWebhook, StoreUnavailable
-from bot.events import DeliveryStatus, InboundSms
-from bot.intake import SmsIntake
-from bot.metrics import REJECTED
+from bot.conversation.events import DeliveryStatus, InboundSms
+from bot.conversation.intake import SmsIntake
+from bot.runtime.metrics import REJECTED
 from handlers.forms import Form, parse_form
 from handlers.signatures import TwilioSignature
 

@@ -9,16 +9,16 @@ from collections.abc import AsyncIterator
 import typer
 
 from agents.errors import ConfigError
-from bot.chat import run_chat
-from bot.config import load_config
-from bot.evaluation import evaluate, read_cases
-from bot.knowledge_check import check_knowledge
-from bot.logs import configure_logging
-from bot.outbound import DryRunSender
-from bot.replay import replay_lines, silent_transports
-from bot.route import route_lines
-from bot.settings import load_settings
-from bot.wiring import build, build_brain, build_overseer
+from bot.runtime.config import load_config
+from bot.runtime.logs import configure_logging
+from bot.runtime.settings import load_settings
+from bot.runtime.wiring import build, build_brain, build_overseer
+from bot.tools.chat import run_chat
+from bot.tools.evaluation import evaluate, read_cases
+from bot.tools.knowledge_check import check_knowledge
+from bot.tools.replay import replay_lines, silent_transports
+from bot.tools.route import route_lines
+from bot.transport.outbound import DryRunSender
 
 app = typer.Typer(
     add_completion=False,
@@ -109,7 +109,7 @@ def worker() -> None:
     configure_logging()
     import uvloop
 
-    from bot.worker import run_worker
+    from bot.runtime.worker import run_worker
 
     uvloop.install()  # the same fast event loop uvicorn gives `jorge serve`
     run_worker(settings)

@@ -9,11 +9,11 @@ from agents.brain import RuleBrain
 from agents.knowledge import Knowledge, PerLanguage
 from agents.overseer import Overseer
 from agents.types import Persona
-from bot.config import load_config
 from bot.conversation import Conversation, Turn
-from bot.outbound import DryRunSender
-from bot.store import LeadStore
-from bot.wiring import build_overseer
+from bot.runtime.config import load_config
+from bot.runtime.wiring import build_overseer
+from bot.store.leads import LeadStore
+from bot.transport.outbound import DryRunSender
 
 CONFIG = load_config()
 PHONE = "+19095550177"

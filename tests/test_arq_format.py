@@ -1,5 +1,5 @@
 """The webhook enqueues its job inside the store's inbound script, written as arq writes a job
-(bot/jobs.py ArqQueue.prepare). arq is pinned below its next minor version in pyproject.toml; this
+(bot/runtime/jobs.py ArqQueue.prepare). arq is pinned below its next minor version in pyproject.toml; this
 test is what breaks if arq's job format changes, before a text is lost to it."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from arq.jobs import Job, JobStatus, deserialize_job
 from redis.asyncio import Redis
 
 from agents.types import Message
-from bot.jobs import ArqQueue
-from bot.redis import arq_settings
-from bot.store import LeadStore
+from bot.runtime.jobs import ArqQueue
+from bot.store.connection import arq_settings
+from bot.store.leads import LeadStore
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ from anthropic import AsyncAnthropic
 
 from agents.claude import CircuitBreaker, ClaudeBrain
 from agents.types import Lead, Reason
-from bot.config import load_config
 from bot.conversation import Conversation
-from bot.outbound import DryRunSender
-from bot.store import LeadStore
-from bot.wiring import build_overseer
+from bot.runtime.config import load_config
+from bot.runtime.wiring import build_overseer
+from bot.store.leads import LeadStore
+from bot.transport.outbound import DryRunSender
 from tests.support.fake_anthropic import API_KEY, FakeAnthropic, tool_input
 
 CONFIG = load_config()

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 import pytest
 
 from agents.types import Facts, Lead, Persona
-from bot.desk import Desk
-from bot.outbound import DryRunSender
-from bot.settings import load_settings
-from bot.store import today
-from bot.wiring import Services, build
+from bot.runtime.settings import load_settings
+from bot.runtime.wiring import Services, build
+from bot.store.leads import today
+from bot.team.desk import Desk
+from bot.transport.outbound import DryRunSender
 
 JORGE, MARIA, KEVIN = "U0JORGE001", "U0MARIA002", "U0KEVIN003"
 

@@ -19,13 +19,13 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from agents.errors import ConfigError
-from bot.jobs import JobContext, LocalQueue, sweep
-from bot.logs import JsonFormatter
-from bot.outbound import DryRunSender
-from bot.runtime import start_runtime
-from bot.settings import load_settings
-from bot.store import now
-from bot.wiring import build
+from bot.runtime.jobs import JobContext, LocalQueue, sweep
+from bot.runtime.lifecycle import start_runtime
+from bot.runtime.logs import JsonFormatter
+from bot.runtime.settings import load_settings
+from bot.runtime.wiring import build
+from bot.store.leads import now
+from bot.transport.outbound import DryRunSender
 from handlers.health import health_router
 from jorge.app import create_app
 from tests.support.fake_slack import FakeSlack

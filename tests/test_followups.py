@@ -9,11 +9,11 @@ import pytest
 
 from agents.errors import RetryLater
 from agents.schedule import lead_zone, next_allowed, us_federal_holidays
-from bot.jobs import JobContext, follow_up, schedule_followup
-from bot.outbound import DryRunSender
-from bot.settings import load_settings
-from bot.store import LeadStore
-from bot.wiring import build
+from bot.runtime.jobs import JobContext, follow_up, schedule_followup
+from bot.runtime.settings import load_settings
+from bot.runtime.wiring import build
+from bot.store.leads import LeadStore
+from bot.transport.outbound import DryRunSender
 
 LA = ZoneInfo("America/Los_Angeles")
 HOURS = (time(8), time(21))

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
-from bot.store import now
+from bot.store.leads import now
 from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.inprocess import BASE_URL, CHANNEL, Running, new_phone, running, until

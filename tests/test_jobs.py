@@ -8,11 +8,11 @@ from typing import Any
 
 from arq import create_pool
 
-from bot.jobs import JobContext, LocalQueue
-from bot.redis import arq_settings
-from bot.settings import load_settings
-from bot.wiring import build
-from bot.worker import build_worker
+from bot.runtime.jobs import JobContext, LocalQueue
+from bot.runtime.settings import load_settings
+from bot.runtime.wiring import build
+from bot.runtime.worker import build_worker
+from bot.store.connection import arq_settings
 from tests.support.inprocess import until
 
 

@@ -8,8 +8,8 @@ import pytest
 from agents.classifier import CentroidClassifier
 from agents.errors import KnowledgeError
 from agents.knowledge import load_knowledge
-from bot.config import load_config
-from bot.knowledge_check import check_knowledge
+from bot.runtime.config import load_config
+from bot.tools.knowledge_check import check_knowledge
 from knowledge import DEFAULT_DIR
 
 CONFIG = load_config()

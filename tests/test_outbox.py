@@ -10,11 +10,11 @@ import pytest
 
 from agents.brain import RuleBrain
 from agents.types import Lead
-from bot.config import load_config
 from bot.conversation import Conversation, Guards
-from bot.store import LeadStore, OutboundDraft
-from bot.twilio_sender import TwilioSender
-from bot.wiring import build_overseer
+from bot.runtime.config import load_config
+from bot.runtime.wiring import build_overseer
+from bot.store.leads import LeadStore, OutboundDraft
+from bot.transport.twilio import TwilioSender
 from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 CONFIG = load_config()

@@ -11,7 +11,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError, ResponseError
 from redis.retry import Retry
 
-from bot.pipelining import BatchedScript
+from bot.store.pipelining import BatchedScript
 from tests.support.processes import free_port
 
 # A fresh comment makes a script this Redis has never cached: its first calls come back NOSCRIPT.

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.replay import replay_lines, silent_transports
-from bot.settings import load_settings
-from bot.wiring import build
+from bot.runtime.settings import load_settings
+from bot.runtime.wiring import build
+from bot.tools.replay import replay_lines, silent_transports
 
 EVAL = Path(__file__).parents[2] / "shared" / "eval"
 FIELDS = {"text", "reply", "held", "action", "persona", "escalate", "reasons", "market", "language", "events"}

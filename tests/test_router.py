@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.config import load_config
-from bot.evaluation import Report, evaluate, read_cases
-from bot.wiring import build_overseer
+from bot.runtime.config import load_config
+from bot.runtime.wiring import build_overseer
+from bot.tools.evaluation import Report, evaluate, read_cases
 from jorge.cli import app
 
 CASES = Path(__file__).parent / "cases"

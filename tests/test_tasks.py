@@ -14,10 +14,10 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.desk import Desk
-from bot.outbound import DryRunSender
-from bot.settings import load_settings
-from bot.wiring import Services, build
+from bot.runtime.settings import load_settings
+from bot.runtime.wiring import Services, build
+from bot.team.desk import Desk
+from bot.transport.outbound import DryRunSender
 from handlers.slack import slack_app
 from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 

@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from agents.types import Facts, Lead
-from bot.jobs import JobContext, assign_lead, sweep
-from bot.outbound import DryRunSender
-from bot.settings import load_settings
-from bot.wiring import build
+from bot.runtime.jobs import JobContext, assign_lead, sweep
+from bot.runtime.settings import load_settings
+from bot.runtime.wiring import build
+from bot.transport.outbound import DryRunSender
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.inprocess import JORGE, Running, new_phone, running, until

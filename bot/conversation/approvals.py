@@ -12,8 +12,8 @@ from agents.quality import check_reply
 from agents.types import Decision, Escalation, Lead, Owner
 from bot.conversation.outbox import Outbox
 from bot.conversation.threads import Threads
-from bot.slack_blocks import lead_label
-from bot.store import LeadStore, now, today
+from bot.store.leads import LeadStore, now, today
+from bot.team.blocks import lead_label
 
 
 class Approvals:

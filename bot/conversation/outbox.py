@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from agents.errors import PermanentDeliveryError, TemporaryDeliveryError
 from agents.types import Decision, Lead, Message
 from bot.conversation.threads import Threads
-from bot.metrics import OUTBOUND
-from bot.outbound import Sender, Sent, mask_phone
-from bot.store import LeadStore, OutboundDraft, now, today
+from bot.runtime.metrics import OUTBOUND
+from bot.store.leads import LeadStore, OutboundDraft, now, today
+from bot.transport.outbound import Sender, Sent, mask_phone
 
 log = logging.getLogger("jorge.conversation")
 

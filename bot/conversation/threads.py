@@ -9,10 +9,10 @@ from collections.abc import Awaitable, Mapping
 
 from agents.team import TeamMember
 from agents.types import Escalation, Lead, Task
-from bot.metrics import NOTIFY_FAILURES
-from bot.notify import DryRunNotifier, Notifier, Posted
-from bot.slack_blocks import escape, task_message
-from bot.store import LeadStore
+from bot.runtime.metrics import NOTIFY_FAILURES
+from bot.store.leads import LeadStore
+from bot.team.blocks import escape, task_message
+from bot.team.notify import DryRunNotifier, Notifier, Posted
 
 log = logging.getLogger("jorge.conversation")
 

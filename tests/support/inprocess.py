@@ -24,9 +24,9 @@ from asgi_lifespan import LifespanManager
 from redis.asyncio import Redis
 from twilio.request_validator import RequestValidator
 
-from bot.settings import Settings, load_settings
-from bot.store import LeadStore
-from bot.worker import build_worker
+from bot.runtime.settings import Settings, load_settings
+from bot.runtime.worker import build_worker
+from bot.store.leads import LeadStore
 from jorge.app import create_app
 from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, click_payload
 from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio

@@ -21,7 +21,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from agents.errors import PermanentDeliveryError, TemporaryDeliveryError
-from bot.outbound import Sent, mask_phone
+from bot.transport.outbound import Sent, mask_phone
 
 log = logging.getLogger("jorge.twilio")
 

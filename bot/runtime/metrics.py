@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 if TYPE_CHECKING:
-    from bot.team import TeamBoard
+    from bot.team.board import TeamBoard
 
 REGISTRY = CollectorRegistry()
 # Per member and per persona: names and commission. Shown by /metrics only to a caller with the

@@ -27,10 +27,10 @@ from agents.schedule import lead_zone, next_allowed
 from agents.team import TeamMember
 from agents.types import Lead, Owner
 from bot.conversation import Turn
-from bot.outbound import mask_phone
-from bot.store import PreparedJob, now
-from bot.team import MISSES_BEFORE_JORGE
-from bot.wiring import Services
+from bot.runtime.wiring import Services
+from bot.store.leads import PreparedJob, now
+from bot.team.board import MISSES_BEFORE_JORGE
+from bot.transport.outbound import mask_phone
 
 log = logging.getLogger("jorge.jobs")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.errors import UnknownLead
-from bot.store import LeadStore
+from bot.store.leads import LeadStore
 
 
 async def lead_summary(store: LeadStore, phone: str) -> dict[str, Any]:

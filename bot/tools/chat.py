@@ -13,7 +13,7 @@ import typer
 from agents.errors import AlreadyHandled, EditRejected
 from agents.types import Decision
 from bot.conversation import Conversation, Turn
-from bot.outbound import mask_phone
+from bot.transport.outbound import mask_phone
 
 Ask = Callable[[str], str]
 

@@ -10,9 +10,9 @@ import statistics
 from agents.tokens import PRICES
 from agents.tokens import Usage as TokenUsage
 from agents.types import Lead
-from bot.metrics import PERSONAS
-from bot.store import LeadStore
-from bot.team import TeamBoard
+from bot.runtime.metrics import PERSONAS
+from bot.store.leads import LeadStore
+from bot.team.board import TeamBoard
 
 
 def median_time(values: list[float]) -> str:

@@ -1,6 +1,6 @@
 """The running application's parts, started inside the event loop and closed on the way out.
 
-`build` (bot/wiring.py) makes the plain objects; `start_runtime` adds what needs a running loop
+`build` (bot/runtime/wiring.py) makes the plain objects; `start_runtime` adds what needs a running loop
 or a network connection: the job queue (arq on Redis, or in-process) and the SMS transport.
 """
 
@@ -12,12 +12,12 @@ from typing import Any
 
 from arq import create_pool
 
-from bot.jobs import SWEEPS, ArqQueue, JobContext, JobQueue, LocalQueue
-from bot.outbound import DryRunSender, Sender
-from bot.redis import arq_settings, persistence_problem
-from bot.settings import Settings
-from bot.twilio_sender import TwilioSender
-from bot.wiring import Services, build
+from bot.runtime.jobs import SWEEPS, ArqQueue, JobContext, JobQueue, LocalQueue
+from bot.runtime.settings import Settings
+from bot.runtime.wiring import Services, build
+from bot.store.connection import arq_settings, persistence_problem
+from bot.transport.outbound import DryRunSender, Sender
+from bot.transport.twilio import TwilioSender
 
 log = logging.getLogger("jorge")
 

@@ -26,7 +26,7 @@ from agents.priority import COMMISSION_RATE
 from agents.schedule import TEAM_ZONE  # members' working hours are in the team's time zone
 from agents.team import TeamMember
 from agents.types import Lead
-from bot.store import LeadStore
+from bot.store.leads import LeadStore
 
 # KEYS: open, last_assigned, unassigned. ARGV: member, capacity, now, phone.
 _RESERVE = """

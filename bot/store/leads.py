@@ -48,7 +48,7 @@ from redis.asyncio import Redis
 
 from agents.schedule import TEAM_ZONE
 from agents.types import Appointment, Escalation, Lead, Message, Owner, Task
-from bot.pipelining import BatchedScript
+from bot.store.pipelining import BatchedScript
 
 DEFAULT_WINDOW = 12
 WEEK = 7 * 24 * 3600

@@ -13,10 +13,10 @@ from redis.exceptions import TimeoutError as RedisTimeout
 
 from agents.errors import StoreUnavailable
 from bot.conversation import Conversation
-from bot.events import DeliveryStatus, InboundSms
-from bot.jobs import ArqQueue, JobQueue
-from bot.metrics import DELIVERY, INBOUND
-from bot.outbound import mask_phone
+from bot.conversation.events import DeliveryStatus, InboundSms
+from bot.runtime.jobs import ArqQueue, JobQueue
+from bot.runtime.metrics import DELIVERY, INBOUND
+from bot.transport.outbound import mask_phone
 
 log = logging.getLogger("jorge.intake")
 STORED, DUPLICATES = INBOUND.labels(kind="new"), INBOUND.labels(kind="duplicate")

@@ -14,11 +14,11 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from bot.jobs import JobContext, LocalQueue, answer_lead
-from bot.notify import DryRunNotifier
-from bot.outbound import DryRunSender
-from bot.route import json_object, parsed
-from bot.wiring import Services
+from bot.runtime.jobs import JobContext, LocalQueue, answer_lead
+from bot.runtime.wiring import Services
+from bot.team.notify import DryRunNotifier
+from bot.tools.route import json_object, parsed
+from bot.transport.outbound import DryRunSender
 
 
 def parse_conversation(line: str) -> tuple[Any, str, list[str]]:

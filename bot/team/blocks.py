@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 
 from agents.team import TeamMember
 from agents.types import Appointment, Escalation, Lead, Message, Task
-from bot.outbound import mask_phone
+from bot.transport.outbound import mask_phone
 
 REASON_WORDS = {
     "human_requested": "asked for Jorge or a person",
