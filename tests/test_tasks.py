@@ -20,6 +20,7 @@ from bot.team.desk import Desk
 from bot.transport.outbound import DryRunSender
 from handlers.slack import slack_app
 from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from tests.support.inprocess import until
 
 CHANNEL, JORGE, MARIA = "C0APPROVALS", "U0JORGE001", "U0MARIA002"
 PHONE = "+19095550166"
@@ -75,14 +76,15 @@ async def test_a_promised_intro_becomes_a_task_in_the_thread_and_is_done_once(
 
     assert services.slack is not None
     app = slack_app(desk, services.slack, SIGNING_SECRET, services.store)
+    # Bolt acknowledges a click first and runs its listener after: await what each click posts.
     first = await app.async_dispatch(_done_click(task.id, MARIA))
-    second = await app.async_dispatch(_done_click(task.id, JORGE))
+    updates = await until(lambda: slack.called("chat.update"))
+    second = await app.async_dispatch(_done_click(task.id, JORGE))  # a later click on the same button
+    await until(lambda: any("Already done by Maria Lopez" in e["text"] for e in slack.called("chat.postEphemeral")))
     assert (first.status, second.status) == (200, 200)
     (done,) = await services.store.tasks(PHONE)
     assert done.done and done.done_by == "Maria Lopez"
-    updates = slack.called("chat.update")
-    assert len(updates) == 1 and "Done by Maria Lopez" in json.dumps(updates[0]["blocks"])
-    assert any("Already done by Maria Lopez" in e["text"] for e in slack.called("chat.postEphemeral"))
+    assert len(slack.called("chat.update")) == 1 and "Done by Maria Lopez" in json.dumps(updates[0]["blocks"])
     assert await desk.command(JORGE, "tasks all") == "No open tasks."
 
 
