@@ -169,8 +169,12 @@ async def test_3_a_second_text_is_answered_while_the_first_answer_is_slow(app: R
     await until(deferred_past_the_old_retry_budget)
     gate.set()
     texts = await app.texts(lead, 2)
-    assert "closing costs" in texts[1].lower() or "2%" in texts[1] or "%" in texts[1]
-    assert not await app.store.pending(lead)
+    assert "closing costs" in texts[1].lower() or "%" in texts[1]
+
+    async def answered() -> bool:  # the job drops what it answered from the pending list after sending
+        return not await app.store.pending(lead)
+
+    await until(answered)
 
 
 # 8 --------------------------------------------------------------------------------------------
