@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from agents.errors import AlreadyHandled, EditRejected, UnknownLead
 from agents.quality import check_reply
@@ -16,14 +17,12 @@ from bot.store.leads import LeadStore, now, today
 from bot.team.blocks import lead_label
 
 
+@dataclass
 class Approvals:
-    def __init__(
-        self, store: LeadStore, outbox: Outbox, threads: Threads, *, allowed_contacts: Sequence[str] = ()
-    ) -> None:
-        self.store = store
-        self.outbox = outbox
-        self.threads = threads
-        self.allowed_contacts = tuple(allowed_contacts)
+    store: LeadStore
+    outbox: Outbox  # an approved text goes out through it
+    threads: Threads  # the prompts and the lead's thread
+    allowed_contacts: Sequence[str] = ()  # what an edited text may mention
 
     async def escalate(self, lead: Lead, decision: Decision) -> Escalation:
         escalation = Escalation(

@@ -33,15 +33,13 @@ class Guards:
     kill_switch: bool = False
 
 
+@dataclass
 class Outbox:
-    def __init__(
-        self, store: LeadStore, sender: Sender, threads: Threads, *, guards: Guards, stale_send: float = STALE_SEND
-    ) -> None:
-        self.store = store
-        self.sender = sender
-        self.threads = threads
-        self.guards = guards
-        self.stale_send = stale_send
+    store: LeadStore
+    sender: Sender
+    threads: Threads  # where a text given up on is said
+    guards: Guards
+    stale_send: float = STALE_SEND
 
     async def send(
         self, lead: Lead, body: str, decision: Decision | None, *, key: str, kind: str = "reply", now_: bool = True

@@ -70,8 +70,8 @@ class Conversation:
         self.allowed_contacts = tuple(allowed_contacts)
         self.guards = guards = guards or Guards()
         self.threads = Threads(store, notifier, backstop=backstop, member_ids=member_ids)
-        self.outbox = Outbox(store, sender, self.threads, guards=guards, stale_send=stale_send)
-        self.approvals = Approvals(store, self.outbox, self.threads, allowed_contacts=allowed_contacts)
+        self.outbox = Outbox(store, sender, self.threads, guards, stale_send)
+        self.approvals = Approvals(store, self.outbox, self.threads, tuple(allowed_contacts))
 
     async def record_inbound(
         self,

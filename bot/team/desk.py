@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from agents.errors import AlreadyHandled, EditRejected, Refused, TaskDone, UnknownLead, Usage
@@ -21,7 +22,7 @@ from agents.types import Escalation, Lead, Owner, Task
 from bot.conversation import Conversation
 from bot.runtime.config import Config
 from bot.runtime.jobs import JobQueue
-from bot.store.leads import today
+from bot.store.leads import LeadStore, today
 from bot.team.blocks import context_packet, escape
 from bot.team.board import Move, TeamBoard
 from bot.team.reports import day_stats, lead_line, workload
@@ -52,21 +53,17 @@ def normalise_phone(text: str) -> str | None:
     return None
 
 
+@dataclass
 class Desk:
-    def __init__(
-        self,
-        conversation: Conversation,
-        config: Config,
-        board: TeamBoard,
-        cadence: Sequence[timedelta] = (),
-        queue: JobQueue | None = None,
-    ) -> None:
-        self.conversation = conversation
-        self.store = conversation.store
-        self.config = config
-        self.board = board
-        self.conversation_cadence = tuple(cadence)
-        self.queue = queue  # set once the event loop runs (jorge/app.py lifespan)
+    conversation: Conversation
+    config: Config
+    board: TeamBoard
+    conversation_cadence: Sequence[timedelta] = ()  # the follow-up cadence, for /jorge followups
+    queue: JobQueue | None = None  # set once the event loop runs (jorge/app.py lifespan)
+
+    @property
+    def store(self) -> LeadStore:
+        return self.conversation.store
 
     async def _send_as_person(self, phone: str, text: str, by: str) -> None:
         """A teammate's text to the lead, queued and then sent by a job at once (the outbox sweep
