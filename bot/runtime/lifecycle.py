@@ -16,6 +16,7 @@ from bot.runtime.jobs import SWEEPS, ArqQueue, JobContext, JobQueue, LocalQueue
 from bot.runtime.settings import Settings
 from bot.runtime.wiring import Services, build
 from bot.store.connection import arq_settings, persistence_problem
+from bot.store.leads import queue_key
 from bot.transport.outbound import DryRunSender, Sender
 from bot.transport.twilio import TwilioSender
 
@@ -45,7 +46,7 @@ class Runtime:
 
 
 def queue_name(settings: Settings) -> str:
-    return f"{settings.jorge_namespace}:queue"
+    return queue_key(settings.jorge_namespace)
 
 
 def make_sender(settings: Settings) -> Sender:

@@ -30,6 +30,7 @@ Layout (`{phone}` is a Redis Cluster hash tag, so one lead's keys live in one sl
     <prefix>:tasks:open                     zset   task id -> created (epoch seconds), open tasks
     <prefix>:outbox                         zset   "phone key" -> when the send must be settled next
     <prefix>:waiting                        zset   phone -> when its oldest unanswered text arrived
+    <prefix>:queue                          zset   the job queue (arq's; its jobs under arq:job:<id>)
 
 Decisions read only the last `window` messages, so work per message does not grow with the
 length of a conversation.
@@ -229,6 +230,11 @@ def _team_day(hour: int) -> str:
     # The team's zone is a whole number of hours from UTC, so its date is the same for a whole UTC
     # hour: worked out once an hour rather than on every webhook.
     return datetime.fromtimestamp(hour * 3600, ZoneInfo(TEAM_ZONE)).strftime("%Y-%m-%d")
+
+
+def queue_key(prefix: str) -> str:
+    """The job queue arq keeps for this namespace (its format is arq's: tests/test_arq_format.py)."""
+    return f"{prefix}:queue"
 
 
 def now() -> datetime:
