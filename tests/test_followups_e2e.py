@@ -81,11 +81,13 @@ async def test_no_follow_up_after_stop(redis_url: str, prefix: str, twilio: Fake
         await app.sms(lead, "STOP")
         assert "unsubscribed" in (await app.texts(lead, 2))[1].lower()
 
-        assert await app.store.followup(lead) is None  # STOP ends the cadence at once
+        async def ended() -> bool:  # STOP ends the cadence (once its answer is done), not when it falls due
+            return await app.store.followup(lead) is None
 
         async def ran() -> bool:  # the follow-up already queued fell due, ran, and found nothing to send
             return not await queued_followups(app, lead)
 
+        await until(ended)
         await until(ran)
         await app.idle()
         assert len(app.twilio.to(lead)) == 2  # the reply and the opt-out confirmation only
