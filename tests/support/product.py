@@ -123,10 +123,6 @@ class Product:
         logs = "\n".join(p.output()[-3000:] for p in [*self.workers, *([self.web] if self.web else [])])
         raise AssertionError(f"expected {count} SMS to {phone}, got {len(self.twilio.to(phone))}\n{logs}")
 
-    def settle(self, seconds: float = 1.5) -> None:
-        """Give the workers time to do anything they would (wrongly) do."""
-        time.sleep(seconds)
-
     def lead_json(self, phone: str) -> dict[str, Any]:
         response = self.lead(phone)
         assert response.status_code == 200, response.text
