@@ -24,8 +24,8 @@ from anthropic import AsyncAnthropic
 
 from agents.claude import ClaudeBrain
 from agents.tokens import CACHE_FLOOR, DEFAULT_MODEL, UNKNOWN_MODEL_FLOOR
+from bot.configuration.config import load_config
 from bot.conversation import Conversation, Guards
-from bot.runtime.config import load_config
 from bot.runtime.wiring import build_overseer
 from bot.store.connection import connect
 from bot.store.leads import LeadStore

@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.runtime.metrics import REGISTRY, TEAM_REGISTRY
+from bot.telemetry.metrics import REGISTRY, TEAM_REGISTRY
 
 log = logging.getLogger("jorge.health")
 

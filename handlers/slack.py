@@ -32,8 +32,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agents.errors import EditRejected, Refused
 from agents.types import Escalation, Task
 from bot.store.leads import LeadStore
-from bot.team.blocks import EDIT_BLOCK, EDIT_CALLBACK, EDIT_INPUT, TASK_DONE, edit_modal, task_done_message
 from bot.team.desk import Desk
+from bot.transport.slack_blocks import EDIT_BLOCK, EDIT_CALLBACK, EDIT_INPUT, TASK_DONE, edit_modal, task_done_message
 
 log = logging.getLogger("jorge.slack")
 T = TypeVar("T")

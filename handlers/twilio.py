@@ -21,8 +21,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agents.errors import BadWebhook, StoreUnavailable
 from bot.conversation.events import DeliveryStatus, InboundSms
-from bot.conversation.intake import SmsIntake
-from bot.runtime.metrics import REJECTED
+from bot.runtime.intake import SmsIntake
+from bot.telemetry.metrics import REJECTED
 from handlers.forms import Form, parse_form
 from handlers.signatures import TwilioSignature
 

@@ -9,12 +9,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot.conversation.intake import SmsIntake
+from bot.configuration.settings import Settings
+from bot.runtime.intake import SmsIntake
 from bot.runtime.lifecycle import make_sender, start_runtime
-from bot.runtime.metrics import refresh_team
-from bot.runtime.settings import Settings
 from bot.runtime.wiring import build
 from bot.team.desk import Desk
+from bot.team.reports import refresh_team
 from handlers.api import api_router
 from handlers.health import health_router
 from handlers.limits import BodyLimit

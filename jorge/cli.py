@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 import typer
 
 from agents.errors import ConfigError
-from bot.runtime.config import load_config
-from bot.runtime.logs import configure_logging
-from bot.runtime.settings import load_settings
+from bot.configuration.config import load_config
+from bot.configuration.settings import load_settings
 from bot.runtime.wiring import build, build_brain, build_overseer
+from bot.telemetry.logs import configure_logging
 from bot.tools.chat import run_chat
 from bot.tools.evaluation import evaluate, read_cases
 from bot.tools.knowledge_check import check_knowledge

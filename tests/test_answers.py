@@ -9,8 +9,8 @@ from agents.brain import RuleBrain
 from agents.knowledge import Knowledge, PerLanguage
 from agents.overseer import Overseer
 from agents.types import Persona
+from bot.configuration.config import load_config
 from bot.conversation import Conversation, Turn
-from bot.runtime.config import load_config
 from bot.runtime.wiring import build_overseer
 from bot.store.leads import LeadStore
 from bot.transport.outbound import DryRunSender

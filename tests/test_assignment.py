@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from agents.assignment import MemberState, Weights, choose, factors
 from agents.team import TeamMember
 from agents.types import Facts, Language, Lead, Persona
-from bot.runtime.config import load_config
+from bot.configuration.config import load_config
 
 W = Weights()
 

@@ -10,8 +10,8 @@ from anthropic import AsyncAnthropic
 
 from agents.claude import CircuitBreaker, ClaudeBrain
 from agents.types import Lead, Reason
+from bot.configuration.config import load_config
 from bot.conversation import Conversation
-from bot.runtime.config import load_config
 from bot.runtime.wiring import build_overseer
 from bot.store.leads import LeadStore
 from bot.transport.outbound import DryRunSender

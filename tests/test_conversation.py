@@ -9,8 +9,8 @@ import pytest
 from agents.brain import RuleBrain
 from agents.errors import AlreadyHandled, EditRejected
 from agents.types import Owner, Persona
+from bot.configuration.config import load_config
 from bot.conversation import Conversation
-from bot.runtime.config import load_config
 from bot.runtime.wiring import build_overseer
 from bot.store.leads import LeadStore
 from bot.transport.outbound import DryRunSender
@@ -181,7 +181,7 @@ async def test_take_over_silences_the_bot(conversation: Conversation, store: Lea
 
 
 async def test_a_persona_handoff_posts_a_context_packet_in_the_leads_thread(store: LeadStore) -> None:
-    from bot.team.notify import DryRunNotifier, Posted
+    from bot.transport.slack import DryRunNotifier, Posted
 
     class Threaded(DryRunNotifier):
         async def prompt(self, lead, escalation, history):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from agents.types import Facts, Lead, Persona
-from bot.runtime.settings import load_settings
+from bot.configuration.settings import load_settings
 from bot.runtime.wiring import Services, build
 from bot.store.leads import today
 from bot.team.desk import Desk

@@ -19,12 +19,12 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from agents.errors import ConfigError
+from bot.configuration.settings import load_settings
 from bot.runtime.jobs import JobContext, LocalQueue, sweep
 from bot.runtime.lifecycle import start_runtime
-from bot.runtime.logs import JsonFormatter
-from bot.runtime.settings import load_settings
 from bot.runtime.wiring import build
 from bot.store.leads import now
+from bot.telemetry.logs import JsonFormatter
 from bot.transport.outbound import DryRunSender
 from handlers.health import health_router
 from jorge.app import create_app

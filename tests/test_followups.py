@@ -9,8 +9,8 @@ import pytest
 
 from agents.errors import RetryLater
 from agents.schedule import lead_zone, next_allowed, us_federal_holidays
+from bot.configuration.settings import load_settings
 from bot.runtime.jobs import JobContext, follow_up, schedule_followup
-from bot.runtime.settings import load_settings
 from bot.runtime.wiring import build
 from bot.store.leads import LeadStore
 from bot.transport.outbound import DryRunSender

@@ -8,8 +8,8 @@ from typing import Any
 
 from arq import create_pool
 
+from bot.configuration.settings import load_settings
 from bot.runtime.jobs import JobContext, LocalQueue
-from bot.runtime.settings import load_settings
 from bot.runtime.wiring import build
 from bot.runtime.worker import build_worker
 from bot.store.connection import arq_settings

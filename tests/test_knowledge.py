@@ -8,7 +8,7 @@ import pytest
 from agents.classifier import CentroidClassifier
 from agents.errors import KnowledgeError
 from agents.knowledge import load_knowledge
-from bot.runtime.config import load_config
+from bot.configuration.config import load_config
 from bot.tools.knowledge_check import check_knowledge
 from knowledge import DEFAULT_DIR
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.runtime.logs import JsonFormatter, LoopBatchedHandler
+from bot.telemetry.logs import JsonFormatter, LoopBatchedHandler
 
 
 class CountingStream(io.StringIO):

@@ -10,8 +10,8 @@ import pytest
 
 from agents.brain import RuleBrain
 from agents.types import Lead
+from bot.configuration.config import load_config
 from bot.conversation import Conversation, Guards
-from bot.runtime.config import load_config
 from bot.runtime.wiring import build_overseer
 from bot.store.leads import LeadStore, OutboundDraft
 from bot.transport.twilio import TwilioSender

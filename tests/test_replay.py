@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.runtime.settings import load_settings
+from bot.configuration.settings import load_settings
 from bot.runtime.wiring import build
 from bot.tools.replay import replay_lines, silent_transports
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.runtime.config import load_config
+from bot.configuration.config import load_config
 from bot.runtime.wiring import build_overseer
 from bot.tools.evaluation import Report, evaluate, read_cases
 from jorge.cli import app

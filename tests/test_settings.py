@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from agents.errors import ConfigError
-from bot.runtime.config import load_config
-from bot.runtime.settings import Settings, load_settings
+from bot.configuration.config import load_config
+from bot.configuration.settings import Settings, load_settings
 
 
 def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:

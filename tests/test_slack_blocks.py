@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from agents.types import Escalation, Lead, Reason
-from bot.team.blocks import approval_prompt
+from bot.transport.slack_blocks import approval_prompt
 
 
 def _fields(commission: int) -> str:

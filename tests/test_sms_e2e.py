@@ -19,7 +19,7 @@ import pytest
 import redis
 from twilio.request_validator import RequestValidator
 
-from bot.runtime.logs import JsonFormatter
+from bot.telemetry.logs import JsonFormatter
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_twilio import AUTH_TOKEN, FakeTwilio
 from tests.support.inprocess import API_TOKEN, BASE_URL, FROM_NUMBER, Running, new_phone, new_sid, running, until

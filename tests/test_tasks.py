@@ -14,7 +14,7 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.runtime.settings import load_settings
+from bot.configuration.settings import load_settings
 from bot.runtime.wiring import Services, build
 from bot.team.desk import Desk
 from bot.transport.outbound import DryRunSender

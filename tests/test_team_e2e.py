@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from agents.types import Facts, Lead
+from bot.configuration.settings import load_settings
 from bot.runtime.jobs import JobContext, assign_lead, sweep
-from bot.runtime.settings import load_settings
 from bot.runtime.wiring import build
 from bot.transport.outbound import DryRunSender
 from tests.support.fake_slack import FakeSlack

@@ -6,7 +6,7 @@ from agents.intent import choose_persona
 from agents.language import detect_language
 from agents.policy import escalation_reasons
 from agents.types import Language, Persona, Reason
-from bot.runtime.config import load_config
+from bot.configuration.config import load_config
 
 CATALOG = load_config().catalog
 

@@ -10,7 +10,7 @@ from agents.quality import check_reply
 from agents.sms import MAX_REPLY, fit, is_gsm7, to_gsm7
 from agents.types import Facts, Lead, Persona
 from agents.voice import keep
-from bot.runtime.config import load_config
+from bot.configuration.config import load_config
 from bot.runtime.wiring import build_overseer
 
 CONFIG = load_config()

@@ -14,7 +14,7 @@ from agents.types import Decision, Escalation, Lead, Owner
 from bot.conversation.outbox import Outbox
 from bot.conversation.threads import Threads
 from bot.store.leads import LeadStore, now, today
-from bot.team.blocks import lead_label
+from bot.transport.slack_blocks import lead_label
 
 
 @dataclass

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from agents.errors import PermanentDeliveryError, TemporaryDeliveryError
 from agents.types import Decision, Lead, Message
 from bot.conversation.threads import Threads
-from bot.runtime.metrics import OUTBOUND
 from bot.store.leads import LeadStore, OutboundDraft, now, today
+from bot.telemetry.metrics import OUTBOUND
 from bot.transport.outbound import Sender, Sent, mask_phone
 
 log = logging.getLogger("jorge.conversation")

@@ -9,10 +9,10 @@ from collections.abc import Awaitable, Mapping
 
 from agents.team import TeamMember
 from agents.types import Escalation, Lead, Task
-from bot.runtime.metrics import NOTIFY_FAILURES
 from bot.store.leads import LeadStore
-from bot.team.blocks import escape, task_message
-from bot.team.notify import DryRunNotifier, Notifier, Posted
+from bot.telemetry.metrics import NOTIFY_FAILURES
+from bot.transport.slack import DryRunNotifier, Notifier, Posted
+from bot.transport.slack_blocks import escape, task_message
 
 log = logging.getLogger("jorge.conversation")
 

@@ -25,11 +25,11 @@ from agents.voice import followup, keyword_reply
 from bot.conversation.approvals import Approvals
 from bot.conversation.outbox import OPT_OUT_CODE, STALE_SEND, Guards, Outbox
 from bot.conversation.threads import Threads
-from bot.runtime.metrics import ESCALATIONS
 from bot.store.leads import LeadStore, PreparedJob, now, today
-from bot.team.blocks import appointment_line, context_packet, escape, lead_label
-from bot.team.notify import Notifier
+from bot.telemetry.metrics import ESCALATIONS
 from bot.transport.outbound import Sender, mask_phone
+from bot.transport.slack import Notifier
+from bot.transport.slack_blocks import appointment_line, context_packet, escape, lead_label
 
 log = logging.getLogger("jorge.conversation")
 

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from arq.constants import job_key_prefix, result_key_prefix
 from arq.jobs import serialize_job
@@ -29,6 +29,7 @@ from agents.types import Lead, Owner
 from bot.conversation import Turn
 from bot.runtime.wiring import Services
 from bot.store.leads import PreparedJob, now
+from bot.store.queue import JobQueue
 from bot.team.board import MISSES_BEFORE_JORGE
 from bot.transport.outbound import mask_phone
 
@@ -48,10 +49,6 @@ SWEEPS = {"sweep": SWEEP_SECONDS, "settle_outbox": OUTBOX_SECONDS, "rescue_waiti
 def backoff(tries: int) -> float:
     """1, 2, 4, 8 ... seconds, at most a minute."""
     return float(min(2 ** max(tries - 1, 0), 60))
-
-
-class JobQueue(Protocol):
-    async def enqueue(self, name: str, *args: str, job_id: str | None = None, defer: float = 0.0) -> None: ...
 
 
 @dataclass

@@ -12,11 +12,12 @@ from typing import Any
 
 from arq import create_pool
 
-from bot.runtime.jobs import SWEEPS, ArqQueue, JobContext, JobQueue, LocalQueue
-from bot.runtime.settings import Settings
+from bot.configuration.settings import Settings
+from bot.runtime.jobs import SWEEPS, ArqQueue, JobContext, LocalQueue
 from bot.runtime.wiring import Services, build
 from bot.store.connection import arq_settings, persistence_problem
 from bot.store.leads import queue_key
+from bot.store.queue import JobQueue
 from bot.transport.outbound import DryRunSender, Sender
 from bot.transport.twilio import TwilioSender
 

@@ -10,15 +10,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agents.brain import Brain, RuleBrain
 from agents.errors import ConfigError
 from agents.overseer import Overseer
+from bot.configuration.config import Config, load_config
+from bot.configuration.settings import Settings
 from bot.conversation import Conversation, Guards
-from bot.runtime.config import Config, load_config
-from bot.runtime.metrics import record_fallback, record_usage
-from bot.runtime.settings import Settings
 from bot.store.connection import connect
 from bot.store.leads import LeadStore
 from bot.team.board import TeamBoard
-from bot.team.notify import DryRunNotifier, Notifier, SlackNotifier
+from bot.telemetry.metrics import record_fallback, record_usage
 from bot.transport.outbound import DryRunSender, Sender
+from bot.transport.slack import DryRunNotifier, Notifier, SlackNotifier
 
 
 @dataclass

@@ -23,9 +23,9 @@ from arq.worker import Function, Worker, func
 from redis.exceptions import RedisError
 
 from agents.errors import RetryLater
+from bot.configuration.settings import Settings
 from bot.runtime.jobs import JOB_TIMEOUT, JOBS, MAX_TRIES, SWEEPS, backoff
 from bot.runtime.lifecycle import Runtime, queue_name, start_runtime
-from bot.runtime.settings import Settings
 from bot.store.connection import arq_settings
 
 log = logging.getLogger("jorge.worker")

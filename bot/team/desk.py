@@ -19,14 +19,14 @@ from agents.facts import extract_price
 from agents.priority import COMMISSION_RATE
 from agents.team import TeamMember
 from agents.types import Escalation, Lead, Owner, Task
+from bot.configuration.config import Config
 from bot.conversation import Conversation
-from bot.runtime.config import Config
-from bot.runtime.jobs import JobQueue
 from bot.store.leads import LeadStore, today
-from bot.team.blocks import context_packet, escape
+from bot.store.queue import JobQueue
 from bot.team.board import Move, TeamBoard
 from bot.team.reports import day_stats, lead_line, workload
 from bot.transport.outbound import mask_phone
+from bot.transport.slack_blocks import context_packet, escape
 
 USAGE = """`/jorge` commands:
 • `help` · `leads [mine|unassigned|hot]` · `lead <phone>` · `workload` · `stats`

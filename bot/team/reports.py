@@ -10,9 +10,9 @@ import statistics
 from agents.tokens import PRICES
 from agents.tokens import Usage as TokenUsage
 from agents.types import Lead
-from bot.runtime.metrics import PERSONAS
 from bot.store.leads import LeadStore
 from bot.team.board import TeamBoard
+from bot.telemetry.metrics import MEMBER, PERSONA, PERSONAS
 
 
 def median_time(values: list[float]) -> str:
@@ -81,3 +81,18 @@ def _claude_line(counters: dict[str, int]) -> str:
         return "• Claude: not used today (rule brain)"
     spent = ", ".join(f"{kind.replace('_', ' ')} {count:,}" for kind, count in tokens.items())
     return f"• Claude tokens: {spent} (about ${TokenUsage.cost(tokens):.2f})"
+
+
+async def refresh_team(board: TeamBoard) -> None:
+    """Copy the team's numbers from Redis into the gauges (workers update Redis, not this process)."""
+    for member in board.team:
+        numbers = await board.numbers(member)
+        claims = numbers.get("claims", 0)
+        values = {k: numbers.get(k, 0) for k in ("open", "won", "lost", "commission_won")}
+        values["avg_claim_seconds"] = numbers.get("claim_seconds", 0) / claims if claims else 0
+        for measure, value in values.items():
+            MEMBER.labels(member=member.name, measure=measure).set(value)
+    for persona in PERSONAS:
+        counts = await board.persona_numbers(persona)
+        for measure in ("won", "lost", "commission_won"):
+            PERSONA.labels(persona=persona, measure=measure).set(counts.get(measure, 0))

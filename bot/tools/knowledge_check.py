@@ -14,7 +14,7 @@ from agents.promises import promises
 from agents.quality import check_reply
 from agents.types import Facts, Language
 from agents.voice import answer_context
-from bot.runtime.config import Config
+from bot.configuration.config import Config
 
 MAX_ANSWER = 230  # leaves room for the greeting of a first reply and one question in 320
 # The first reply's introduction says this; an answer that says it again reads as a second introduction.

@@ -16,9 +16,9 @@ from typing import Any
 
 from bot.runtime.jobs import JobContext, LocalQueue, answer_lead
 from bot.runtime.wiring import Services
-from bot.team.notify import DryRunNotifier
 from bot.tools.route import json_object, parsed
 from bot.transport.outbound import DryRunSender
+from bot.transport.slack import DryRunNotifier
 
 
 def parse_conversation(line: str) -> tuple[Any, str, list[str]]:

@@ -24,7 +24,7 @@ from asgi_lifespan import LifespanManager
 from redis.asyncio import Redis
 from twilio.request_validator import RequestValidator
 
-from bot.runtime.settings import Settings, load_settings
+from bot.configuration.settings import Settings, load_settings
 from bot.runtime.worker import build_worker
 from bot.store.leads import LeadStore
 from jorge.app import create_app

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from prometheus_client import CollectorRegistry, Counter, Gauge
-
-if TYPE_CHECKING:
-    from bot.team.board import TeamBoard
 
 REGISTRY = CollectorRegistry()
 # Per member and per persona: names and commission. Shown by /metrics only to a caller with the
@@ -41,18 +36,3 @@ MEMBER = Gauge("jorge_member", "Per team member: open, won, lost, commission_won
 PERSONA = Gauge("jorge_persona", "Per persona: won, lost, commission_won", ["persona", "measure"],
                 registry=TEAM_REGISTRY)  # fmt: skip
 PERSONAS = ("buyer_specialist", "listing_specialist", "market_analyst", "negotiation_expert", "transaction_coordinator")
-
-
-async def refresh_team(board: TeamBoard) -> None:
-    """Copy the team's numbers from Redis into the gauges (workers update Redis, not this process)."""
-    for member in board.team:
-        numbers = await board.numbers(member)
-        claims = numbers.get("claims", 0)
-        values = {k: numbers.get(k, 0) for k in ("open", "won", "lost", "commission_won")}
-        values["avg_claim_seconds"] = numbers.get("claim_seconds", 0) / claims if claims else 0
-        for measure, value in values.items():
-            MEMBER.labels(member=member.name, measure=measure).set(value)
-    for persona in PERSONAS:
-        counts = await board.persona_numbers(persona)
-        for measure in ("won", "lost", "commission_won"):
-            PERSONA.labels(persona=persona, measure=measure).set(counts.get(measure, 0))

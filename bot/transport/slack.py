@@ -16,8 +16,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from agents.team import TeamMember
 from agents.types import Escalation, Lead, Message
-from bot.team.blocks import approval_prompt, assignment_message, decided_prompt, lead_label
 from bot.transport.outbound import mask_phone
+from bot.transport.slack_blocks import approval_prompt, assignment_message, decided_prompt, lead_label
 
 log = logging.getLogger("jorge.notify")
 

@@ -14,8 +14,9 @@ from redis.exceptions import TimeoutError as RedisTimeout
 from agents.errors import StoreUnavailable
 from bot.conversation import Conversation
 from bot.conversation.events import DeliveryStatus, InboundSms
-from bot.runtime.jobs import ArqQueue, JobQueue
-from bot.runtime.metrics import DELIVERY, INBOUND
+from bot.runtime.jobs import ArqQueue
+from bot.store.queue import JobQueue
+from bot.telemetry.metrics import DELIVERY, INBOUND
 from bot.transport.outbound import mask_phone
 
 log = logging.getLogger("jorge.intake")
