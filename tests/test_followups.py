@@ -10,7 +10,7 @@ import pytest
 from agents.errors import RetryLater
 from agents.schedule import lead_zone, next_allowed, us_federal_holidays
 from bot.configuration.settings import load_settings
-from bot.runtime.jobs import JobContext, follow_up, schedule_followup
+from bot.runtime.jobs import JobContext, follow_up, rescue_waiting, schedule_followup
 from bot.runtime.wiring import build
 from bot.store.leads import LeadStore
 from bot.transport.outbound import DryRunSender
@@ -92,3 +92,28 @@ async def test_a_stale_follow_up_does_nothing_after_a_new_inbound(context: JobCo
     await follow_up(context, phone, old.isoformat(), "0")
     sender = context.services.sender
     assert isinstance(sender, DryRunSender) and len(sender.sent) == 1
+
+
+async def test_an_overdue_follow_up_whose_job_was_lost_is_queued_again(context: JobContext) -> None:
+    store: LeadStore = context.services.store
+    queue: RecordingQueue = context.queue  # type: ignore[assignment]
+    phone, quiet = "+19095550125", "+19095550126"
+    await context.services.conversation.receive(phone, "hi, looking in Upland")
+    anchor = datetime(2026, 11, 20, 12, 0, tzinfo=LA)
+    # A worker stopped after writing the follow-up's state and before queueing its job:
+    await store.set_followup(phone, anchor.isoformat(), 0, anchor + timedelta(days=1))
+    await store.set_followup(quiet, anchor.isoformat(), 0, anchor + timedelta(days=1))
+    await store.clear_followup(quiet)  # a cadence that ended is not rescued
+    context.clock = lambda: anchor + timedelta(days=1, minutes=1)
+    await rescue_waiting(context)
+    rescued = [job for job in queue.jobs if job[0] == "follow_up"]
+    job_id = f"followup:{phone}:{anchor.timestamp():.6f}:0"
+    assert rescued == [("follow_up", (phone, anchor.isoformat(), "0"), job_id, 0.0)]
+    # Its job id is the one schedule_followup gives it, so a job still queued is not queued twice.
+    await schedule_followup(context, phone, anchor, 0)
+    assert queue.jobs[-1][2] == rescued[0][2]
+    # Not yet overdue by the rescue's margin: left to its own job.
+    queue.jobs.clear()
+    context.clock = lambda: anchor + timedelta(days=1, seconds=1)
+    await rescue_waiting(context)
+    assert [job for job in queue.jobs if job[0] == "follow_up"] == []

@@ -80,13 +80,25 @@ async def settle_outbox(context: JobContext) -> None:
 
 async def rescue_waiting(context: JobContext) -> None:
     """Every few seconds: a job for each lead whose text has waited past the coalescing window and
-    is not being answered right now (its job was lost with a killed worker, or ran out of tries)."""
+    is not being answered right now (its job was lost with a killed worker, or ran out of tries),
+    and for each follow-up long overdue."""
     store = context.services.store
     moment = context.clock().timestamp()
     before = moment - context.services.settings.jorge_coalesce_window.total_seconds() - RESCUE_AFTER
     for phone in await store.waiting(before):
         if not await store.locked(phone):
             await context.queue.enqueue("process_lead", phone, job_id=f"rescue:{phone}:{moment // RESCUE_AFTER:.0f}")
+    # A follow-up overdue with no job behind it (a worker stopped between writing its state and
+    # queueing its job) is queued again under its own job id: a job still queued or running is not
+    # queued twice, and one that ran and found nothing to do leaves no state behind.
+    for phone in await store.overdue_followups(moment - RESCUE_AFTER):
+        state = await store.followup(phone)
+        if state is None:
+            await store.clear_followup(phone)
+            continue
+        anchor = datetime.fromisoformat(state["anchor"])
+        job_id = _followup_id(phone, anchor, int(state["step"]))
+        await context.queue.enqueue("follow_up", phone, state["anchor"], state["step"], job_id=job_id)
 
 
 async def answer_lead(context: JobContext, phone: str) -> Turn | None:
@@ -151,8 +163,12 @@ async def schedule_followup(context: JobContext, phone: str, anchor: datetime, s
     due = anchor + cadence[step]
     await store.set_followup(phone, anchor.isoformat(), step, due)
     defer = max((due - context.clock()).total_seconds(), 0.0)
-    job_id = f"followup:{phone}:{anchor.timestamp():.6f}:{step}"
+    job_id = _followup_id(phone, anchor, step)
     await context.queue.enqueue("follow_up", phone, anchor.isoformat(), str(step), job_id=job_id, defer=defer)
+
+
+def _followup_id(phone: str, anchor: datetime, step: int) -> str:
+    return f"followup:{phone}:{anchor.timestamp():.6f}:{step}"
 
 
 async def follow_up(context: JobContext, phone: str, anchor_text: str, step_text: str) -> None:

@@ -30,6 +30,7 @@ Layout (`{phone}` is a Redis Cluster hash tag, so one lead's keys live in one sl
     <prefix>:tasks:open                     zset   task id -> created (epoch seconds), open tasks
     <prefix>:outbox                         zset   "phone key" -> when the send must be settled next
     <prefix>:waiting                        zset   phone -> when its oldest unanswered text arrived
+    <prefix>:followups                      zset   phone -> when its scheduled follow-up is due (the rescue)
     <prefix>:queue                          zset   the job queue (arq's; its jobs under arq:job:<id>)
 
 Decisions read only the last `window` messages, so work per message does not grow with the
@@ -442,15 +443,25 @@ class LeadStore:
             await self.redis.delete(f"{self.prefix}:kill")
 
     async def set_followup(self, phone: str, anchor: str, step: int, due: datetime) -> None:
-        key = f"{self.lead_key(phone)}:followup"
-        await self.redis.hset(key, mapping={"anchor": anchor, "step": str(step), "due": due.isoformat()})
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(f"{self.lead_key(phone)}:followup", mapping={"anchor": anchor, "step": str(step),
+                                                                   "due": due.isoformat()})  # fmt: skip
+            pipe.zadd(f"{self.prefix}:followups", {phone: due.timestamp()})
+            await pipe.execute()
 
     async def followup(self, phone: str) -> dict[str, str] | None:
         state = await self.redis.hgetall(f"{self.lead_key(phone)}:followup")
         return dict(state) or None
 
     async def clear_followup(self, phone: str) -> None:
-        await self.redis.delete(f"{self.lead_key(phone)}:followup")
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(f"{self.lead_key(phone)}:followup")
+            pipe.zrem(f"{self.prefix}:followups", phone)
+            await pipe.execute()
+
+    async def overdue_followups(self, before: float, limit: int = 100) -> list[str]:
+        """Leads whose scheduled follow-up was due before `before` (epoch seconds)."""
+        return list(await self.redis.zrangebyscore(f"{self.prefix}:followups", 0, before, start=0, num=limit))
 
     async def link_thread(self, ts: str, phone: str) -> None:
         await self.redis.set(f"{self.prefix}:thread:{ts}", phone, ex=365 * 24 * 3600)
