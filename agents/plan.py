@@ -203,8 +203,9 @@ class Planner:
                 break
         self._answer_own_question(s, plan, acts)
         self._requested(s, plan)
-        self._appointment(s, plan, acts)
-        self._answers(s, plan, self._beside_a_time(s, plan))
+        beside = self._asked_beside(s)  # read once: the meeting and the answers both need it
+        self._appointment(s, plan, acts, beside)
+        self._answers(s, plan, self._beside_a_time(s, plan, beside))
         self._situation(s, plan)
         if "unanswered" in acts:
             self._unanswered(s, plan)
@@ -301,7 +302,7 @@ class Planner:
             if step.kind == "task":
                 self._take(s, plan, step)
 
-    def _appointment(self, s: Situation, plan: Plan, acts: set[str]) -> None:
+    def _appointment(self, s: Situation, plan: Plan, acts: set[str], beside: list[str]) -> None:
         """A request to meet, or a change to the one being arranged."""
         reading, open_ = s.reading, s.lead.appointment
         if open_ is not None and open_.status != "requested":
@@ -330,7 +331,7 @@ class Planner:
         # "saturday at 11?" or "sunday works": a day alone must come almost alone ("can we move stuff in
         # thursday?" asks something else).
         short = len(s.text.split()) <= (12 if when.day and when.time else 5)
-        if kind is None and meeting_time and not self._asked_beside(s) and short and _NOTED not in acts:
+        if kind is None and meeting_time and not beside and short and _NOTED not in acts:
             kind = _MEETING.get(plan.draft.persona, "call")  # "saturday at 11?": a day and time alone ask to meet
         if kind is None:
             return
@@ -347,12 +348,12 @@ class Planner:
         plan.appointment = base.model_copy(update=update)
         plan.draft.appointment = plan.appointment
 
-    def _beside_a_time(self, s: Situation, plan: Plan) -> list[str]:
+    def _beside_a_time(self, s: Situation, plan: Plan, beside: list[str]) -> list[str]:
         """The topics to answer: none when the text only moves the meeting ("wait no 10 doesnt work.
         12?"), and beside a meeting time only those really asked."""
         if _new_hour(s):
             return []
-        return s.reading.topics if plan.draft.appointment is None else self._asked_beside(s)
+        return s.reading.topics if plan.draft.appointment is None else beside
 
     def _asked_beside(self, s: Situation) -> list[str]:
         """The topics a text asks about beside a day and a time: only those its patterns name
