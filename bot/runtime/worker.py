@@ -3,8 +3,9 @@
 Besides the jobs it is sent, every worker runs three sweeps as arq cron jobs (each unique across
 workers): the team's waiting list, due outbound texts (the outbox: retries, lookups after a
 timeout, attempts a killed worker left behind), and texts still waiting for an answer or
-follow-ups long overdue (a job lost with a killed worker). A job may run at most JOB_TIMEOUT, so a killed worker's jobs are free to
-run again in under a minute (arq's in-progress mark lasts the longest timeout plus 10 s).
+follow-ups long overdue (a job lost with a killed worker). A job may run at most JOB_TIMEOUT, so a
+killed worker's jobs are free to run again in under a minute (arq's in-progress mark lasts the
+longest timeout plus 10 s).
 
 A worker that loses Redis does not exit: `run_worker` starts it again with backoff until Redis is
 back; jobs that were running are found by the sweeps.
